@@ -1,0 +1,72 @@
+package bolt
+
+import (
+	"fmt"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+var (
+	keyRestored       = []byte("restored")
+	bucketOutboxPrev  = []byte("outbox_prev") // old epoch → (storeseq → event) not yet acked when the epoch ended
+	keyPreviousEpochs = []byte("previous_epochs")
+)
+
+// MarkRestored flags a backup file so that the database it becomes, once
+// put in place and opened, starts a new epoch: its sequence may then start
+// again without central mistaking new events for ones it already has.
+func MarkRestored(path string) error {
+	b, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 200 * time.Millisecond})
+	if err != nil {
+		return fmt.Errorf("mark backup: %w", err)
+	}
+	err = b.Update(func(tx *bbolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return fmt.Errorf("mark backup: not a storeedge database")
+		}
+		return meta.Put(keyRestored, []byte("1"))
+	})
+	if cerr := b.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// startEpochIfRestored begins a new epoch in a database restored from a
+// backup. Events of the old epoch that were still pending move aside (they
+// may or may not have reached central; they are resent under their own
+// epoch), and the outbox sequence starts again at 1.
+func startEpochIfRestored(tx *bbolt.Tx) (bool, error) {
+	meta := tx.Bucket(bucketMeta)
+	if string(meta.Get(keyRestored)) != "1" {
+		return false, nil
+	}
+	old := append([]byte(nil), meta.Get(keyEpoch)...)
+	prev, err := tx.CreateBucketIfNotExists(bucketOutboxPrev)
+	if err != nil {
+		return false, err
+	}
+	dst, err := prev.CreateBucketIfNotExists(old)
+	if err != nil {
+		return false, err
+	}
+	if err := tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error { return dst.Put(k, v) }); err != nil {
+		return false, err
+	}
+	if err := tx.DeleteBucket(bucketOutbox); err != nil {
+		return false, err
+	}
+	if _, err := tx.CreateBucket(bucketOutbox); err != nil {
+		return false, err
+	}
+	history := append(append([]byte(nil), meta.Get(keyPreviousEpochs)...), append(old, '\n')...)
+	if err := meta.Put(keyPreviousEpochs, history); err != nil {
+		return false, err
+	}
+	if err := meta.Put(keyEpoch, []byte(newEpoch())); err != nil {
+		return false, err
+	}
+	return true, meta.Delete(keyRestored)
+}

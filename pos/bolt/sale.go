@@ -1,0 +1,259 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/storeedge/storeedge/pos"
+	"go.etcd.io/bbolt"
+)
+
+var _ pos.SaleService = (*SaleService)(nil)
+
+// SaleService implements pos.SaleService.
+type SaleService struct {
+	db   *DB
+	auth *AuthService
+}
+
+// NewSaleService returns a sale service on db.
+func NewSaleService(db *DB) *SaleService { return &SaleService{db: db, auth: NewAuthService(db)} }
+
+// keyRecord remembers which record an idempotency key produced and a hash of
+// the request, so a replay returns it and a different body is refused.
+type keyRecord struct {
+	ID   string `json:"id"`
+	Hash []byte `json:"hash"`
+}
+
+// idemKey is the key under which an Idempotency-Key is remembered. It is
+// shop-wide, not per till: a sale retried from another till (or from a till
+// enrolled again after a crash) must still never be recorded twice.
+func idemKey(key string) []byte { return []byte(key) }
+
+func requestHash(v any) ([]byte, error) {
+	buf, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(buf)
+	return h[:], nil
+}
+
+// checkKey looks a key up: the earlier record's id when it is a replay, ""
+// when the key is new, and a conflict when it came with another body.
+func checkKey(b *bbolt.Bucket, key []byte, hash []byte) (string, error) {
+	var rec keyRecord
+	found, err := getJSON(b, key, &rec)
+	if err != nil || !found {
+		return "", err
+	}
+	if !bytes.Equal(rec.Hash, hash) {
+		return "", pos.Errorf(pos.CodeIdempotencyKey, "This Idempotency-Key was used for a different request.")
+	}
+	return rec.ID, nil
+}
+
+// CreateSale prices and records a sale, its stock changes and its events in
+// one group-committed transaction, and returns once that is on disk.
+func (s *SaleService) CreateSale(ctx context.Context, key string, req *pos.SaleRequest) (*pos.Sale, bool, error) {
+	sess, err := sessionFrom(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := req.Validate(s.db.Currency); err != nil {
+		return nil, false, err
+	}
+	hash, err := requestHash(req)
+	if err != nil {
+		return nil, false, err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, false, err
+	}
+	var sale *pos.Sale
+	var created bool
+	err = s.db.update(ctx, true, func(tx *bbolt.Tx) (err error) {
+		sale, created, err = s.createSale(tx, sess, id.String(), key, hash, req)
+		return err
+	})
+	return sale, created, err
+}
+
+func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string, hash []byte, req *pos.SaleRequest) (*pos.Sale, bool, error) {
+	k := idemKey(key)
+	if prev, err := checkKey(tx.Bucket(bucketSaleKeys), k, hash); err != nil {
+		return nil, false, err
+	} else if prev != "" {
+		sale, err := findSale(tx, prev)
+		return sale, false, err
+	}
+	shift, err := openShiftOf(tx, sess.TerminalID)
+	if err != nil {
+		return nil, false, err
+	}
+	if req.ReservationCode != "" {
+		return nil, false, &pos.Error{Code: pos.CodeNotFound, Field: "reservation_code", Message: "No such reservation in this shop."}
+	}
+	now := s.db.Now().UTC()
+	sale, err := pos.PriceSale(req, func(sku string) (*pos.Product, error) { return findProduct(tx, sku) }, now, s.db.Currency)
+	if err != nil {
+		return nil, false, err
+	}
+	sale.ID, sale.StoreID, sale.TerminalID, sale.ShiftID = id, s.db.StoreID, sess.TerminalID, shift.ID
+	sale.CashierID, sale.CashierName, sale.IdempotencyKey = sess.CashierID, sess.CashierName, key
+	sale.ReceiptNo = shift.NextReceiptNo()
+	shift.Totals.AddSale(sale)
+	// All checks are done: from here on only writes.
+	if err := s.recordSale(tx, sale, shift, k, hash); err != nil {
+		return nil, false, err
+	}
+	return sale, true, nil
+}
+
+// recordSale writes the sale event first (to learn its storeseq), then the
+// sale, its indexes, the shift and the stock changes.
+func (s *SaleService) recordSale(tx *bbolt.Tx, sale *pos.Sale, shift *pos.Shift, k, hash []byte) error {
+	seq := tx.Bucket(bucketOutbox).Sequence() + 1
+	sale.StoreSeq = seq
+	buf, err := json.Marshal(sale)
+	if err != nil {
+		return err
+	}
+	if got, err := s.db.appendEvent(tx, pos.EventSaleCompleted, sale.TerminalID, sale.CreatedAt, buf); err != nil {
+		return err
+	} else if got != seq {
+		return fmt.Errorf("outbox sequence moved: want %d, got %d", seq, got)
+	}
+	if err := tx.Bucket(bucketSales).Put([]byte(sale.ID), buf); err != nil {
+		return err
+	}
+	if err := putJSON(tx.Bucket(bucketSaleKeys), k, keyRecord{ID: sale.ID, Hash: hash}); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketSalesByTime).Put(timeKey(sale.CreatedAt, sale.ID), nil); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketSalesByShift).Put(shiftKey(shift.ID, sale.ReceiptNo), []byte(sale.ID)); err != nil {
+		return err
+	}
+	if err := putJSON(tx.Bucket(bucketShifts), []byte(shift.ID), shift); err != nil {
+		return err
+	}
+	return s.takeStock(tx, sale)
+}
+
+// takeStock decrements on-hand stock. Selling below zero is allowed (the
+// customer is at the till; the count was wrong) and is reported to central
+// as a stock.negative event.
+func (s *SaleService) takeStock(tx *bbolt.Tx, sale *pos.Sale) error {
+	for _, l := range sale.Lines {
+		st, err := addStock(tx, l.SKU, -l.Qty)
+		if err != nil {
+			return err
+		}
+		if st.OnHand < 0 {
+			buf, _ := json.Marshal(pos.NegativeStock{SKU: l.SKU, OnHand: st.OnHand, SaleID: sale.ID, Shift: sale.ShiftID, Cashier: sale.CashierID})
+			if _, err := s.db.appendEvent(tx, pos.EventStockNegative, sale.TerminalID, sale.CreatedAt, buf); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func timeKey(t time.Time, id string) []byte {
+	k := make([]byte, 8, 8+len(id))
+	binary.BigEndian.PutUint64(k, uint64(t.UnixNano()))
+	return append(k, id...)
+}
+
+func shiftKey(shiftID string, no int64) []byte {
+	k := append([]byte(shiftID), 0)
+	return binary.BigEndian.AppendUint64(k, uint64(no))
+}
+
+func findSale(tx *bbolt.Tx, id string) (*pos.Sale, error) {
+	var sale pos.Sale
+	found, err := getJSON(tx.Bucket(bucketSales), []byte(id), &sale)
+	if err != nil {
+		return nil, err
+	} else if !found {
+		return nil, pos.Errorf(pos.CodeNotFound, "No sale %q.", id)
+	}
+	return &sale, nil
+}
+
+// FindSaleByID returns one sale.
+func (s *SaleService) FindSaleByID(ctx context.Context, id string) (sale *pos.Sale, err error) {
+	err = s.db.bolt.View(func(tx *bbolt.Tx) error {
+		sale, err = findSale(tx, id)
+		return err
+	})
+	return sale, err
+}
+
+// FindSales lists sales of a shift in receipt order, or all sales since a
+// time in time order.
+func (s *SaleService) FindSales(ctx context.Context, f pos.SaleFilter) ([]*pos.Sale, string, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var items []*pos.Sale
+	var next string
+	err = s.db.bolt.View(func(tx *bbolt.Tx) error {
+		bucket, prefix, start := tx.Bucket(bucketSalesByTime), []byte(nil), []byte(nil)
+		if !f.Since.IsZero() {
+			start = timeKey(f.Since, "")
+		}
+		if f.ShiftID != "" {
+			bucket, prefix = tx.Bucket(bucketSalesByShift), append([]byte(f.ShiftID), 0)
+			start = prefix
+		}
+		if len(after) > 0 {
+			start = after
+		}
+		c := bucket.Cursor()
+		k, v := c.Seek(start)
+		if len(after) > 0 && bytes.Equal(k, after) {
+			k, v = c.Next()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if len(items) == limit {
+				next = encodeCursorBytes(lastKey(items, f.ShiftID))
+				return nil
+			}
+			id := v
+			if f.ShiftID == "" {
+				id = k[8:]
+			}
+			sale, err := findSale(tx, string(id))
+			if err != nil {
+				return err
+			}
+			items = append(items, sale)
+		}
+		return nil
+	})
+	return items, next, err
+}
+
+func lastKey(items []*pos.Sale, shiftID string) []byte {
+	last := items[len(items)-1]
+	if shiftID != "" {
+		return shiftKey(shiftID, last.ReceiptNo)
+	}
+	return timeKey(last.CreatedAt, last.ID)
+}

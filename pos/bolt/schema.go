@@ -1,0 +1,104 @@
+package bolt
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/storeedge/storeedge/pos"
+	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Buckets. Every bucket is created by the migrations in Open, never on a
+// first write.
+var (
+	bucketMeta          = []byte("meta")
+	bucketProducts      = []byte("products")        // sku → product JSON (without stock)
+	bucketBarcodes      = []byte("barcodes")        // canonical barcode → sku
+	bucketSearch        = []byte("search")          // sku → folded search text
+	bucketStock         = []byte("stock")           // sku → on_hand, reserved (2 × int64)
+	bucketSales         = []byte("sales")           // sale id → sale JSON
+	bucketSaleKeys      = []byte("sale_keys")       // idempotency key → keyRecord
+	bucketSalesByTime   = []byte("sales_by_time")   // unix nanos (8) + sale id → nil
+	bucketSalesByShift  = []byte("sales_by_shift")  // shift id \x00 receipt no (8) → sale id
+	bucketReturns       = []byte("returns")         // return id → return JSON
+	bucketReturnKeys    = []byte("return_keys")     // idempotency key → keyRecord
+	bucketShifts        = []byte("shifts")          // shift id → shift JSON
+	bucketOpenShifts    = []byte("open_shifts")     // terminal id → shift id
+	bucketOutbox        = []byte("outbox")          // storeseq (8) → CloudEvent JSON
+	bucketTerminals     = []byte("terminals")       // terminal id → terminalRecord
+	bucketTerminalToken = []byte("terminal_tokens") // sha256(token) → terminal id
+	bucketCashiers      = []byte("cashiers")        // folded name → cashierRecord
+	bucketSessions      = []byte("sessions")        // sha256(token) → session JSON
+)
+
+var (
+	keySchema  = []byte("schema_version")
+	keyEpoch   = []byte("epoch")
+	keyCreated = []byte("created_at")
+	keyClean   = []byte("clean")
+)
+
+// migrations bring a database from version i to i+1. Append only; never edit
+// a released step.
+var migrations = []func(tx *bbolt.Tx, now time.Time) error{
+	migrateV1,
+}
+
+// SchemaVersion is the schema this build writes.
+var SchemaVersion = uint64(len(migrations))
+
+func migrateV1(tx *bbolt.Tx, now time.Time) error {
+	for _, name := range [][]byte{bucketProducts, bucketBarcodes, bucketSearch, bucketStock,
+		bucketSales, bucketSaleKeys, bucketSalesByTime, bucketSalesByShift, bucketReturns,
+		bucketReturnKeys, bucketShifts, bucketOpenShifts, bucketOutbox, bucketTerminals,
+		bucketTerminalToken, bucketCashiers, bucketSessions} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	if err := meta.Put(keyEpoch, []byte(newEpoch())); err != nil {
+		return err
+	}
+	return meta.Put(keyCreated, []byte(now.UTC().Format(time.RFC3339Nano)))
+}
+
+// migrate runs the steps this file has not seen yet, in one transaction.
+func migrate(tx *bbolt.Tx, now time.Time) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	var v uint64
+	if b := meta.Get(keySchema); b != nil {
+		v = binary.BigEndian.Uint64(b)
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("database schema %d is newer than this build (%d): upgrade storeedge", v, SchemaVersion)
+	}
+	for ; v < SchemaVersion; v++ {
+		if err := migrations[v](tx, now); err != nil {
+			return fmt.Errorf("migration %d: %w", v+1, err)
+		}
+	}
+	return meta.Put(keySchema, u64(v))
+}
+
+// mapStorageErr turns "the disk or the budget is full" into the contract's
+// storage_full, so a till is told before anything is acknowledged.
+func mapStorageErr(err error) error {
+	if errors.Is(err, berrors.ErrMaxSizeReached) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EFBIG) {
+		return &pos.Error{Code: pos.CodeStorageFull, Message: "The shop's storage is full: nothing was recorded. Free space or raise storage.max_size."}
+	}
+	return err
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}

@@ -1,0 +1,396 @@
+package pos
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Payment methods.
+const (
+	PaymentCash = "cash"
+	PaymentCard = "card"
+)
+
+// Limits on what one request may carry.
+const (
+	MaxSaleLines = 500
+	MaxPayments  = 8
+)
+
+// SaleLineRequest is one line a till asks for: the price comes from the server.
+type SaleLineRequest struct {
+	SKU string `json:"sku"`
+	Qty int64  `json:"qty"`
+}
+
+// PaymentRequest is one tender. For cash, Amount is what the customer handed
+// over (change is given back); for card it is what the card terminal charged,
+// and Reference is the card terminal's reference.
+type PaymentRequest struct {
+	Method    string `json:"method"`
+	Amount    Money  `json:"amount"`
+	Reference string `json:"reference,omitempty"`
+}
+
+// CustomerRef identifies a customer by phone (E.164) or loyalty card.
+type CustomerRef struct {
+	Phone string `json:"phone,omitempty"`
+	Card  string `json:"card,omitempty"`
+}
+
+// SaleRequest is the body of POST /api/v1/sales.
+type SaleRequest struct {
+	Lines           []SaleLineRequest `json:"lines"`
+	Payments        []PaymentRequest  `json:"payments"`
+	Customer        *CustomerRef      `json:"customer,omitempty"`
+	ReservationCode string            `json:"reservation_code,omitempty"`
+}
+
+// Validate checks the shape of a sale request before anything is priced or
+// written. currency is the shop's currency.
+func (r *SaleRequest) Validate(currency string) error {
+	if len(r.Lines) == 0 || len(r.Lines) > MaxSaleLines {
+		return FieldErrorf("lines", "a sale has 1 to %d lines", MaxSaleLines)
+	}
+	for i, l := range r.Lines {
+		f := fieldIndex("lines", i)
+		if !ValidSKU(l.SKU) {
+			return FieldErrorf(f+".sku", "sku is required")
+		}
+		if l.Qty <= 0 || l.Qty > 1_000_000 {
+			return FieldErrorf(f+".qty", "qty must be from 1 to 1000000 sale units")
+		}
+	}
+	if len(r.Payments) == 0 || len(r.Payments) > MaxPayments {
+		return FieldErrorf("payments", "a sale has 1 to %d payments", MaxPayments)
+	}
+	for i, p := range r.Payments {
+		f := fieldIndex("payments", i)
+		switch {
+		case p.Method != PaymentCash && p.Method != PaymentCard:
+			return FieldErrorf(f+".method", "method must be cash or card")
+		case p.Amount.Currency != currency:
+			return FieldErrorf(f+".amount.currency", "currency must be %s", currency)
+		case p.Amount.Amount <= 0 || p.Amount.Amount > MaxAmount:
+			return FieldErrorf(f+".amount.amount", "amount must be positive")
+		case utf8.RuneCountInString(p.Reference) > 64:
+			return FieldErrorf(f+".reference", "reference is at most 64 characters")
+		}
+	}
+	if r.Customer != nil {
+		if r.Customer.Phone != "" {
+			phone, err := NormalizePhone(r.Customer.Phone)
+			if err != nil { // the message alone: err.Error() would nest "storeedge error: ..."
+				return FieldErrorf("customer.phone", "%s", ErrorMessage(err))
+			}
+			r.Customer.Phone = phone
+		}
+		if len(r.Customer.Card) > 32 {
+			return FieldErrorf("customer.card", "card is at most 32 characters")
+		}
+	}
+	if len(r.ReservationCode) > 64 {
+		return FieldErrorf("reservation_code", "reservation_code is at most 64 characters")
+	}
+	return nil
+}
+
+// SaleLine is a priced line of a sale.
+type SaleLine struct {
+	No           int    `json:"no"`
+	SKU          string `json:"sku"`
+	Name         string `json:"name"`
+	Unit         Unit   `json:"unit"`
+	Qty          int64  `json:"qty"`
+	UnitPrice    Money  `json:"unit_price"`    // price charged per piece or kg
+	RegularPrice Money  `json:"regular_price"` // list price per piece or kg
+	PromotionID  string `json:"promotion_id,omitempty"`
+	Discount     Money  `json:"discount"` // regular total − total
+	Total        Money  `json:"total"`    // VAT included
+	VATRate      int64  `json:"vat_rate"`
+	VAT          Money  `json:"vat"`
+	// Filled in as the line is returned.
+	ReturnedQty    int64 `json:"returned_qty"`
+	ReturnedAmount int64 `json:"returned_amount"`
+}
+
+// VATAmount is the VAT of one rate on a receipt.
+type VATAmount struct {
+	Rate  int64 `json:"rate"`
+	Gross Money `json:"gross"` // the VAT-inclusive amount at this rate
+	VAT   Money `json:"vat"`
+}
+
+// Payment is a recorded tender.
+type Payment struct {
+	Method    string `json:"method"`
+	Amount    Money  `json:"amount"`
+	Reference string `json:"reference,omitempty"`
+}
+
+// Sale is a completed sale as recorded in the shop.
+type Sale struct {
+	ID             string       `json:"id"`
+	ReceiptNo      int64        `json:"receipt_no"`
+	StoreID        string       `json:"store_id"`
+	TerminalID     string       `json:"terminal_id"`
+	CashierID      string       `json:"cashier_id"`
+	CashierName    string       `json:"cashier_name"`
+	ShiftID        string       `json:"shift_id"`
+	Lines          []SaleLine   `json:"lines"`
+	Total          Money        `json:"total"`
+	Discount       Money        `json:"discount"`
+	VAT            []VATAmount  `json:"vat"`
+	Payments       []Payment    `json:"payments"`
+	Change         Money        `json:"change"`
+	Customer       *CustomerRef `json:"customer,omitempty"`
+	StoreSeq       uint64       `json:"storeseq"`
+	CreatedAt      time.Time    `json:"created_at"`
+	IdempotencyKey string       `json:"idempotency_key"`
+	// Totals refunded so far, per tender, so returns go back where they came from.
+	RefundedCash int64 `json:"refunded_cash"`
+	RefundedCard int64 `json:"refunded_card"`
+}
+
+// CardPaid returns the amount paid by card.
+func (s *Sale) CardPaid() int64 {
+	var n int64
+	for _, p := range s.Payments {
+		if p.Method == PaymentCard {
+			n += p.Amount.Amount
+		}
+	}
+	return n
+}
+
+// CashPaid returns the net cash taken: total minus card (change already given).
+func (s *Sale) CashPaid() int64 { return s.Total.Amount - s.CardPaid() }
+
+// ProductLookup finds a product for pricing; it returns nil when the SKU is
+// unknown.
+type ProductLookup func(sku string) (*Product, error)
+
+// PriceSale validates req (SaleRequest.Validate, which also normalizes the
+// customer's phone) and prices it at time at: every line gets the price in
+// force then (promotion included), VAT is broken down per rate, payments
+// are checked against the total and change is worked out. Errors name the
+// offending field ("lines[2].sku"). It fills no IDs, receipt number or
+// sequence; the storage layer does that in its transaction.
+func PriceSale(req *SaleRequest, lookup ProductLookup, at time.Time, currency string) (*Sale, error) {
+	if err := req.Validate(currency); err != nil {
+		return nil, err
+	}
+	s := &Sale{CreatedAt: at, Customer: req.Customer, Lines: make([]SaleLine, 0, len(req.Lines))}
+	var total, discount int64
+	for i, lr := range req.Lines {
+		line, err := priceLine(lr, lookup, at, currency)
+		if err == nil && line.Total.Amount > MaxAmount-total {
+			err = FieldErrorf("qty", "the sale total would exceed %d minor units", int64(MaxAmount))
+		}
+		if err != nil {
+			return nil, lineError(err, i)
+		}
+		line.No = i + 1
+		total += line.Total.Amount
+		discount += line.Discount.Amount
+		s.Lines = append(s.Lines, line)
+	}
+	s.Total, s.Discount = M(total, currency), M(discount, currency)
+	s.VAT = VATBreakdown(s.Lines, currency)
+	payments, change, err := settle(req.Payments, total)
+	if err != nil {
+		return nil, err
+	}
+	s.Payments, s.Change = payments, M(change, currency)
+	return s, nil
+}
+
+// lineError puts an error of line i under "lines[i]": a domain error's
+// relative field ("qty"), or "sku" when it has none, becomes
+// "lines[i].qty". The *Error is copied, never changed in place, because a
+// lookup may return one shared value. Other errors pass through unchanged.
+func lineError(err error, i int) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	if c.Field == "" {
+		c.Field = "sku"
+	}
+	c.Field = fieldIndex("lines", i) + "." + c.Field
+	return &c
+}
+
+// priceLine prices one line. Its errors carry fields relative to the line.
+func priceLine(lr SaleLineRequest, lookup ProductLookup, at time.Time, currency string) (SaleLine, error) {
+	p, err := findProduct(lr.SKU, lookup, currency)
+	if err != nil {
+		return SaleLine{}, err
+	}
+	regular, ok := p.PriceAt(at)
+	if !ok {
+		return SaleLine{}, Errorf(CodeUnknownSKU, "SKU %q has no price yet", lr.SKU)
+	}
+	promo, price := p.PromoAt(at, regular)
+	div := p.Unit.PriceDivisor()
+	lineTotal := DivRound(price, lr.Qty, div)
+	if lineTotal > MaxAmount { // keeps every sum of lines far from overflow
+		return SaleLine{}, FieldErrorf("qty", "the line total would exceed %d minor units", int64(MaxAmount))
+	}
+	l := SaleLine{
+		SKU: p.SKU, Name: p.Name, Unit: p.Unit, Qty: lr.Qty,
+		UnitPrice: M(price, currency), RegularPrice: M(regular, currency),
+		Discount: M(DivRound(regular, lr.Qty, div)-lineTotal, currency),
+		Total:    M(lineTotal, currency), VATRate: p.VATRate,
+		VAT: M(VATIncluded(lineTotal, p.VATRate), currency),
+	}
+	if promo != nil {
+		l.PromotionID = promo.ID
+	}
+	return l, nil
+}
+
+// findProduct looks a SKU up for sale. A lookup that reports not_found
+// means an unknown SKU, as the contract names it. A product priced in
+// another currency than the shop's is refused rather than relabelled; an
+// empty product currency means the shop's.
+func findProduct(sku string, lookup ProductLookup, currency string) (*Product, error) {
+	p, err := lookup(sku)
+	switch {
+	case ErrorCode(err) == CodeNotFound || (err == nil && p == nil):
+		return nil, Errorf(CodeUnknownSKU, "unknown SKU %q", sku)
+	case err != nil:
+		return nil, err
+	case p.Currency != "" && p.Currency != currency:
+		return nil, FieldErrorf("sku", "SKU %q is priced in %s, not %s", sku, p.Currency, currency)
+	}
+	return p, nil
+}
+
+// VATIncluded returns the VAT contained in a VAT-inclusive gross amount:
+// gross × rate / (100 + rate), rounded to the minor unit.
+func VATIncluded(gross, rate int64) int64 {
+	if rate == 0 {
+		return 0
+	}
+	return DivRound(gross, rate, 100+rate)
+}
+
+// VATBreakdown sums the lines per VAT rate and computes the VAT of each rate
+// from its gross sum (one rounding per rate, as a fiscal receipt shows it).
+// Rates come out in ascending order.
+func VATBreakdown(lines []SaleLine, currency string) []VATAmount {
+	var out []VATAmount
+	for _, l := range lines {
+		i := 0
+		for i < len(out) && out[i].Rate < l.VATRate {
+			i++
+		}
+		if i == len(out) || out[i].Rate != l.VATRate {
+			out = append(out, VATAmount{})
+			copy(out[i+1:], out[i:])
+			out[i] = VATAmount{Rate: l.VATRate, Gross: M(0, currency)}
+		}
+		out[i].Gross.Amount += l.Total.Amount
+	}
+	for i := range out {
+		out[i].VAT = M(VATIncluded(out[i].Gross.Amount, out[i].Rate), currency)
+	}
+	return out
+}
+
+// settle checks the tenders against the total: together they cover it, card
+// never pays more than the total, and change comes only out of cash. (With
+// card <= total, change <= cash always holds; the last check stays as a
+// guard should the card rule ever change.)
+func settle(reqs []PaymentRequest, total int64) ([]Payment, int64, error) {
+	var paid, card, cash int64
+	out := make([]Payment, 0, len(reqs))
+	for _, p := range reqs {
+		paid += p.Amount.Amount
+		if p.Method == PaymentCard {
+			card += p.Amount.Amount
+		} else {
+			cash += p.Amount.Amount
+		}
+		out = append(out, Payment(p))
+	}
+	switch {
+	case paid < total:
+		return nil, 0, FieldErrorf("payments", "payments of %d do not cover the total of %d", paid, total)
+	case card > total:
+		return nil, 0, FieldErrorf("payments", "card payments of %d exceed the total of %d", card, total)
+	case paid-total > cash:
+		return nil, 0, FieldErrorf("payments", "change of %d exceeds the cash tendered", paid-total)
+	}
+	return out, paid - total, nil
+}
+
+// NormalizePhone turns a phone number as people type it into E.164
+// ("+79161234567"). A Russian number may start with 8 or 7 or have no
+// country code at all: any 10 digits not starting with 0, mobiles (9xx)
+// and landlines (495, 812, …) alike. Errors are validation_failed.
+func NormalizePhone(s string) (string, error) {
+	var b strings.Builder
+	plus := false
+	for i, r := range strings.TrimSpace(s) {
+		switch {
+		case r == '+' && i == 0:
+			plus = true
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '(' || r == ')' || r == '.':
+		default:
+			return "", invalidPhone()
+		}
+	}
+	d := b.String()
+	switch {
+	case !plus && len(d) == 11 && d[0] == '8':
+		d = "7" + d[1:]
+	case !plus && len(d) == 10 && d[0] != '0':
+		d = "7" + d
+	}
+	if len(d) < 8 || len(d) > 15 || d[0] == '0' {
+		return "", invalidPhone()
+	}
+	return "+" + d, nil
+}
+
+// invalidPhone returns a new error each time, so that a caller may set its
+// Field without touching anyone else's.
+func invalidPhone() *Error {
+	return &Error{Code: CodeValidationFailed, Message: "phone must be a number in international format, e.g. +79161234567"}
+}
+
+// SaleFilter selects sales for FindSales.
+type SaleFilter struct {
+	ShiftID string
+	Since   time.Time
+	Limit   int
+	Cursor  string
+}
+
+// SaleService records sales and returns.
+type SaleService interface {
+	// CreateSale prices and records a sale for the session in ctx, with its
+	// stock changes and outgoing event, in one durable transaction. The same
+	// idempotency key again returns the first sale and created=false.
+	// Codes: validation_failed, unknown_sku, shift_not_open, conflict
+	// (idempotency_key_reused), not_found (reservation), storage_full.
+	CreateSale(ctx context.Context, key string, req *SaleRequest) (sale *Sale, created bool, err error)
+	// FindSaleByID returns one sale. Codes: not_found.
+	FindSaleByID(ctx context.Context, id string) (*Sale, error)
+	// FindSales lists sales, newest last, with cursor paging.
+	FindSales(ctx context.Context, f SaleFilter) ([]*Sale, string, error)
+	// CreateReturn records a return against a sale. An empty key means the
+	// caller does not retry. Codes: validation_failed, not_found,
+	// over_return, shift_not_open, storage_full.
+	CreateReturn(ctx context.Context, saleID, key string, req *ReturnRequest) (ret *Return, created bool, err error)
+	// FindReturnByID returns one return. Codes: not_found.
+	FindReturnByID(ctx context.Context, id string) (*Return, error)
+}
