@@ -200,8 +200,12 @@ func (p *Product) Validate() error {
 		return FieldErrorf("currency", "currency must be an ISO 4217 code")
 	case len(p.Prices) == 0:
 		return FieldErrorf("prices", "a product needs at least one price")
-	case len(p.Barcodes) > 32 || len(p.Specs) > 200 || len(p.Images) > 32:
-		return FieldErrorf("barcodes", "too many barcodes, specs or images")
+	case len(p.Barcodes) > 32:
+		return FieldErrorf("barcodes", "at most 32 barcodes")
+	case len(p.Specs) > 200:
+		return FieldErrorf("specs", "at most 200 specs")
+	case len(p.Images) > 32:
+		return FieldErrorf("images", "at most 32 images")
 	}
 	for i, b := range p.Barcodes {
 		if err := ValidateBarcode(b); err != nil {

@@ -10,10 +10,38 @@ type OpenShiftRequest struct {
 	OpeningFloat Money `json:"opening_float"`
 }
 
+// Validate checks the opening float: the shop's currency, zero or more.
+func (r *OpenShiftRequest) Validate(currency string) error {
+	return ValidateCashAmount("opening_float", r.OpeningFloat, currency)
+}
+
 // CloseShiftRequest is the body of POST /api/v1/shifts/{id}/close.
 type CloseShiftRequest struct {
 	CountedCash Money `json:"counted_cash"`
 }
+
+// Validate checks the counted cash: the shop's currency, zero or more.
+func (r *CloseShiftRequest) Validate(currency string) error {
+	return ValidateCashAmount("counted_cash", r.CountedCash, currency)
+}
+
+// ValidateCashAmount checks an amount of cash in the drawer: in the shop's
+// currency and from 0 to MaxAmount. field names it in errors.
+func ValidateCashAmount(field string, m Money, currency string) error {
+	switch {
+	case m.Currency != currency:
+		return FieldErrorf(field+".currency", "currency must be %s", currency)
+	case m.Amount < 0 || m.Amount > MaxAmount:
+		return FieldErrorf(field+".amount", "amount must be from 0 to %d minor units", int64(MaxAmount))
+	}
+	return nil
+}
+
+// Kinds of cash movement.
+const (
+	CashIn  = "in"
+	CashOut = "out"
+)
 
 // CashMovementRequest puts cash into the drawer or takes it out mid-shift.
 type CashMovementRequest struct {
@@ -25,7 +53,7 @@ type CashMovementRequest struct {
 // Validate checks a cash movement.
 func (r *CashMovementRequest) Validate(currency string) error {
 	switch {
-	case r.Kind != "in" && r.Kind != "out":
+	case r.Kind != CashIn && r.Kind != CashOut:
 		return FieldErrorf("kind", "kind must be in or out")
 	case r.Amount.Currency != currency:
 		return FieldErrorf("amount.currency", "currency must be %s", currency)
@@ -90,9 +118,10 @@ func (t *ShiftTotals) AddReturn(r *Return) {
 
 // AddCash records a cash movement.
 func (t *ShiftTotals) AddCash(kind string, amount int64) {
-	if kind == "in" {
+	switch kind {
+	case CashIn:
 		t.CashIn += amount
-	} else {
+	case CashOut:
 		t.CashOut += amount
 	}
 }

@@ -18,7 +18,7 @@ import (
 func MustOpenDB(tb testing.TB) *bolt.DB {
 	tb.Helper()
 	db := bolt.NewDB(tb.TempDir())
-	db.InitialMmapSize = 1 << 20
+	db.InitialMmapSize = 64 << 20
 	if err := db.Open(); err != nil {
 		tb.Fatal(err)
 	}

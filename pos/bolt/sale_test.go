@@ -122,7 +122,7 @@ func TestSaleService_Concurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := range perTill {
-				key := fmt.Sprintf("k%d", j)
+				key := fmt.Sprintf("till%d-k%d", i, j)
 				for range 2 { // every sale is retried once with its key
 					if _, _, err := s.CreateSale(ctx, key, cashSale(pos.SaleLineRequest{SKU: "MILK", Qty: 1})); err != nil {
 						errs <- err

@@ -32,10 +32,8 @@ func (s *ShiftService) OpenShift(ctx context.Context, req *pos.OpenShiftRequest)
 	if err != nil {
 		return nil, err
 	}
-	if req.OpeningFloat.Currency != s.db.Currency {
-		return nil, pos.FieldErrorf("opening_float.currency", "currency must be %s", s.db.Currency)
-	} else if req.OpeningFloat.Amount < 0 || req.OpeningFloat.Amount > pos.MaxAmount {
-		return nil, pos.FieldErrorf("opening_float.amount", "opening float must be zero or more")
+	if err := req.Validate(s.db.Currency); err != nil {
+		return nil, err
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
@@ -78,10 +76,8 @@ func (s *ShiftService) CloseShift(ctx context.Context, id string, req *pos.Close
 	if err != nil {
 		return nil, err
 	}
-	if req.CountedCash.Currency != s.db.Currency {
-		return nil, pos.FieldErrorf("counted_cash.currency", "currency must be %s", s.db.Currency)
-	} else if req.CountedCash.Amount < 0 || req.CountedCash.Amount > pos.MaxAmount {
-		return nil, pos.FieldErrorf("counted_cash.amount", "counted cash must be zero or more")
+	if err := req.Validate(s.db.Currency); err != nil {
+		return nil, err
 	}
 	var report *pos.ShiftReport
 	err = s.db.update(ctx, true, func(tx *bbolt.Tx) error {
@@ -143,7 +139,7 @@ func (s *ShiftService) MoveCash(ctx context.Context, id string, req *pos.CashMov
 		if err != nil {
 			return err
 		}
-		if req.Kind == "out" && req.Amount.Amount > sh.ExpectedCash() {
+		if req.Kind == pos.CashOut && req.Amount.Amount > sh.ExpectedCash() {
 			return pos.FieldErrorf("amount.amount", "the drawer holds only %d", sh.ExpectedCash())
 		}
 		sh.Totals.AddCash(req.Kind, req.Amount.Amount)

@@ -1,0 +1,257 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/middleware/recover"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/storeedge/storeedge/pos"
+)
+
+// Defaults set by NewServer.
+const (
+	DefaultBodyLimit       = 1 << 20 // 1 MiB: a 500-line sale is far below
+	DefaultReadTimeout     = 10 * time.Second
+	DefaultWriteTimeout    = 30 * time.Second
+	DefaultIdleTimeout     = 60 * time.Second
+	DefaultRequestTimeout  = 15 * time.Second
+	DefaultShutdownTimeout = 10 * time.Second
+	DefaultLoginRate       = 20
+)
+
+// Server is the HTTP server of the edge. Set its fields, then call Open; Close
+// stops it.
+type Server struct {
+	ln   net.Listener
+	app  *fiber.App
+	done chan error // receives the serve loop's result
+	met  *metrics
+	log  *slog.Logger
+
+	// Addr is the listen address, e.g. "127.0.0.1:8080" or ":0".
+	Addr string
+	// BodyLimit is the largest request body accepted, in bytes.
+	BodyLimit int
+	// Concurrency caps simultaneous connections (0: fiber's default).
+	Concurrency int
+	// Timeouts of the connection (read, write, keep-alive idle) and of the
+	// service calls a request makes.
+	ReadTimeout, WriteTimeout, IdleTimeout, RequestTimeout time.Duration
+	// ShutdownTimeout bounds the graceful part of Close.
+	ShutdownTimeout time.Duration
+
+	// StoreID and Currency describe the shop; Currency is the only one a
+	// sale may be paid in.
+	StoreID, Currency string
+	// LoginRate is the number of login attempts per minute per client IP
+	// (zero or less: DefaultLoginRate).
+	LoginRate int
+	// TillEnabled turns on the "till" role: login, sales, returns, shifts,
+	// products and the cashier screen under /pos/.
+	TillEnabled bool
+
+	// Logger receives one debug line per request and every internal error.
+	Logger *slog.Logger
+	// Gatherer is what /metrics exposes (nil: prometheus.DefaultGatherer).
+	Gatherer prometheus.Gatherer
+	// Registerer receives the server's own HTTP metrics. When nil they go on
+	// a private registry that /metrics gathers in addition to Gatherer.
+	Registerer prometheus.Registerer
+	// Ready reports whether the server can take traffic (/readyz).
+	Ready func(ctx context.Context) error
+	// Now is the clock used to show current prices.
+	Now func() time.Time
+
+	// Services the handlers call. AuthService and SyncStatusService are
+	// always needed; the others only with TillEnabled.
+	AuthService       pos.AuthService
+	CatalogService    pos.CatalogService
+	SaleService       pos.SaleService
+	ShiftService      pos.ShiftService
+	SyncStatusService pos.SyncStatusService
+}
+
+// NewServer returns a server with the defaults above, the till role on, the
+// currency RUB, and slog's default logger.
+func NewServer() *Server {
+	return &Server{
+		BodyLimit:       DefaultBodyLimit,
+		ReadTimeout:     DefaultReadTimeout,
+		WriteTimeout:    DefaultWriteTimeout,
+		IdleTimeout:     DefaultIdleTimeout,
+		RequestTimeout:  DefaultRequestTimeout,
+		ShutdownTimeout: DefaultShutdownTimeout,
+		Currency:        "RUB",
+		LoginRate:       DefaultLoginRate,
+		TillEnabled:     true,
+		Logger:          slog.Default(),
+		Now:             time.Now,
+	}
+}
+
+// Open checks the configuration, binds Addr and serves in the background.
+func (s *Server) Open() error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	app := s.App()
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	s.ln, s.done = ln, make(chan error, 1)
+	go func() {
+		s.done <- app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true})
+	}()
+	return nil
+}
+
+// check reports a service the enabled routes need but nobody assigned.
+func (s *Server) check() error {
+	switch {
+	case s.AuthService == nil:
+		return errors.New("edge: AuthService is required")
+	case s.SyncStatusService == nil:
+		return errors.New("edge: SyncStatusService is required")
+	case s.TillEnabled && (s.CatalogService == nil || s.SaleService == nil || s.ShiftService == nil):
+		return errors.New("edge: the till role needs CatalogService, SaleService and ShiftService")
+	case s.TillEnabled && !pos.ValidCurrency(s.Currency):
+		return fmt.Errorf("edge: currency %q is not an ISO 4217 code", s.Currency)
+	}
+	return nil
+}
+
+// Close shuts the server down gracefully: it stops accepting, lets requests
+// in flight finish until ShutdownTimeout, then drops what is left.
+func (s *Server) Close() error {
+	if s.ln == nil {
+		return nil
+	}
+	timeout := s.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = DefaultShutdownTimeout
+	}
+	err := s.app.ShutdownWithTimeout(timeout)
+	_ = s.ln.Close() // in case Close raced the serve loop's start; already closed otherwise
+	select {
+	case serveErr := <-s.done:
+		if err == nil && serveErr != nil && !errors.Is(serveErr, net.ErrClosed) {
+			err = serveErr
+		}
+	case <-time.After(timeout):
+		err = errors.Join(err, errors.New("edge: serve loop did not stop"))
+	}
+	s.ln = nil
+	if err != nil {
+		return fmt.Errorf("edge shutdown: %w", err)
+	}
+	return nil
+}
+
+// URL returns the base URL of the bound listener, e.g.
+// "http://127.0.0.1:43121", or "" before Open. An unspecified host (":0")
+// is shown as 127.0.0.1.
+func (s *Server) URL() string {
+	if s.ln == nil {
+		return ""
+	}
+	addr, ok := s.ln.Addr().(*net.TCPAddr)
+	if !ok {
+		return "http://" + s.ln.Addr().String()
+	}
+	host := addr.IP.String()
+	if addr.IP == nil || addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
+}
+
+// App returns the fiber app, building it on first use, so tests can call
+// app.Test without opening a listener.
+func (s *Server) App() *fiber.App {
+	if s.app == nil {
+		s.app = s.newApp()
+	}
+	return s.app
+}
+
+// newApp configures fiber and registers the middleware and routes.
+func (s *Server) newApp() *fiber.App {
+	s.log = s.Logger
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.log = s.log.With("component", "edge")
+	if s.StoreID != "" {
+		s.log = s.log.With("store", s.StoreID)
+	}
+	s.met = s.newMetrics()
+	app := fiber.New(fiber.Config{
+		BodyLimit:    s.bodyLimit(),
+		Concurrency:  s.Concurrency,
+		ReadTimeout:  s.ReadTimeout,
+		WriteTimeout: s.WriteTimeout,
+		IdleTimeout:  s.IdleTimeout,
+		ErrorHandler: s.handleError,
+	})
+	// observe is outermost: it sees every response, the error ones included.
+	app.Use(s.observe)
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: keepStack}))
+	app.Use(s.deadline)
+	s.registerRoutes(app)
+	return app
+}
+
+// registerRoutes lists every route. Routes that need a session carry the
+// authenticate handler themselves, so a refused request still reports its
+// route template in metrics and logs.
+func (s *Server) registerRoutes(app *fiber.App) {
+	s.registerHealthRoutes(app)
+	app.Get("/metrics", s.metricsHandler())
+	app.Post("/api/v1/logout", s.handleLogout)
+	app.Get("/api/v1/sync/status", s.authenticate, s.handleSyncStatus)
+	if !s.TillEnabled {
+		return
+	}
+	app.Post("/api/v1/login", s.loginLimiter(), s.handleLogin)
+	s.registerProductRoutes(app)
+	s.registerSaleRoutes(app)
+	s.registerReturnRoutes(app)
+	s.registerShiftRoutes(app)
+	s.registerAssetRoutes(app)
+}
+
+// deadline bounds the service calls of a request with RequestTimeout.
+// Handlers stay synchronous, so a sale either finishes or its service
+// returns the context's error.
+func (s *Server) deadline(c fiber.Ctx) error {
+	if s.RequestTimeout <= 0 {
+		return c.Next()
+	}
+	ctx, cancel := context.WithTimeout(c.Context(), s.RequestTimeout)
+	defer cancel()
+	c.SetContext(ctx)
+	return c.Next()
+}
+
+func (s *Server) bodyLimit() int {
+	if s.BodyLimit <= 0 {
+		return DefaultBodyLimit
+	}
+	return s.BodyLimit
+}
+
+// now returns the current time in UTC.
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now().UTC()
+	}
+	return s.Now().UTC()
+}
