@@ -1,0 +1,52 @@
+# StoreEdge. `make run` starts the edge server with a demo shop; `make test`
+# runs every test. Both need only Go (>= 1.25; go.mod pins the toolchain).
+
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS  := -s -w -X main.Version=$(VERSION) -X main.Commit=$(COMMIT)
+DATA     ?= ./data
+LISTEN   ?= 127.0.0.1:8080
+PKG      := ./cmd/storeedge
+
+.PHONY: all build build-arm run test test-short lint fmt vet deps clean
+
+all: lint test build
+
+## build: the storeedge binary for this machine, in bin/
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/storeedge $(PKG)
+
+## build-arm: Raspberry Pi binaries (64-bit arm64, and 32-bit armv7), CGO off
+build-arm:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/storeedge-linux-arm64 $(PKG)
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm GOARM=7 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/storeedge-linux-armv7 $(PKG)
+
+## run: the edge server with the demo shop in $(DATA) on $(LISTEN)
+run:
+	$(GO) run -ldflags '$(LDFLAGS)' $(PKG) serve --data $(DATA) --listen $(LISTEN) --demo
+
+## test: every test, with the race detector (the crash test included)
+test: deps
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+## test-short: the fast tests only
+test-short:
+	$(GO) test -short -count=1 ./...
+
+## lint: formatting, go vet and the dependency rules
+lint: fmt vet deps
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+## deps: adapters must not import each other (see README, "Packages")
+deps:
+	@$(GO) run ./.ci/depcheck
+
+clean:
+	rm -rf bin

@@ -1,0 +1,216 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binPath is the storeedge binary built once for the tests that run it as a
+// child process (the crash test must kill -9 a real process).
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "storeedge-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binPath = filepath.Join(dir, "storeedge")
+	build := exec.Command("go", "build", "-o", binPath, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build storeedge:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runCmd runs a short storeedge command and returns stdout, stderr and the
+// exit code.
+func runCmd(tb testing.TB, args ...string) (string, string, int) {
+	tb.Helper()
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = cleanEnv()
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		tb.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// mustRun runs a command that must succeed and returns its stdout.
+func mustRun(tb testing.TB, args ...string) string {
+	tb.Helper()
+	out, errs, code := runCmd(tb, args...)
+	if code != 0 {
+		tb.Fatalf("storeedge %s: exit %d: %s", strings.Join(args, " "), code, errs)
+	}
+	return out
+}
+
+// cleanEnv drops STOREEDGE_* from the environment so a developer's settings
+// never leak into a test.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "STOREEDGE_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// proc is a running `storeedge serve`.
+type proc struct {
+	cmd    *exec.Cmd
+	URL    string
+	stderr *bytes.Buffer
+	exited chan struct{}
+}
+
+// startServe starts `storeedge serve --data dir --listen 127.0.0.1:0` and
+// waits until it prints its URL.
+func startServe(tb testing.TB, dir string, args ...string) *proc {
+	tb.Helper()
+	cmd := exec.Command(binPath, append([]string{"serve", "--data", dir, "--listen", "127.0.0.1:0"}, args...)...)
+	cmd.Env = cleanEnv()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p := &proc{cmd: cmd, stderr: &bytes.Buffer{}, exited: make(chan struct{})}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if _, after, ok := strings.Cut(sc.Text(), " serving on "); ok {
+				urls <- strings.Fields(after)[0]
+			}
+		}
+	}()
+	go func() { _ = cmd.Wait(); close(p.exited) }()
+	tb.Cleanup(p.kill)
+	select {
+	case p.URL = <-urls:
+		return p
+	case <-p.exited:
+		tb.Fatalf("serve exited: %s", p.stderr)
+	case <-time.After(30 * time.Second):
+		tb.Fatalf("serve did not start: %s", p.stderr)
+	}
+	return nil
+}
+
+// kill sends SIGKILL: no shutdown code runs, as in a power cut of the process.
+func (p *proc) kill() {
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.exited
+}
+
+// stop sends SIGTERM and waits for a graceful exit.
+func (p *proc) stop(tb testing.TB) {
+	tb.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(20 * time.Second):
+		tb.Fatalf("serve did not stop: %s", p.stderr)
+	}
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+		tb.Fatalf("serve exited %d: %s", code, p.stderr)
+	}
+}
+
+// client talks JSON to a running server as one till.
+type client struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+func newClient(base string) *client {
+	return &client{base: base, http: &http.Client{Timeout: 10 * time.Second}}
+}
+
+// do sends a JSON request and decodes the JSON answer into out (if not nil).
+func (c *client) do(method, path string, body any, headers map[string]string, out any) (int, error) {
+	var r io.Reader
+	if body != nil {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return 0, err
+		}
+		r = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, c.base+path, r)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, err
+	}
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return resp.StatusCode, fmt.Errorf("decode %s: %w", data, err)
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+// must sends a request that must answer with status want.
+func (c *client) must(tb testing.TB, want int, method, path string, body any, headers map[string]string, out any) {
+	tb.Helper()
+	var raw json.RawMessage
+	code, err := c.do(method, path, body, headers, &raw)
+	if err != nil || code != want {
+		tb.Fatalf("%s %s: status %d (want %d) err=%v body=%s", method, path, code, want, err, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+func (c *client) login(tb testing.TB, terminalToken, cashier, pin string) {
+	tb.Helper()
+	var resp struct{ Token string }
+	c.must(tb, 200, "POST", "/api/v1/login", map[string]string{"terminal_token": terminalToken, "cashier": cashier, "pin": pin}, nil, &resp)
+	c.token = resp.Token
+}
+
+func money(a int64) map[string]any { return map[string]any{"amount": a, "currency": "RUB"} }

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/storeedge/storeedge/edge"
+	"github.com/storeedge/storeedge/pos/bolt"
+)
+
+// server is a running `storeedge serve`: every component, built and wired
+// here and nowhere else.
+type server struct {
+	cfg     *Config
+	logger  *slog.Logger
+	db      *bolt.DB
+	http    *edge.Server
+	control *controlSocket
+}
+
+func (m *Main) runServe(ctx context.Context, args []string) error {
+	cfg, err := LoadServeConfig(args, m.Getenv, m.Stderr)
+	if err != nil {
+		return err
+	}
+	s := &server{cfg: cfg, logger: newLogger(cfg, m.Stderr)}
+	applyRuntime(cfg)
+	if err := s.open(ctx, m); err != nil {
+		s.close()
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "storeedge: store %s serving on %s (data %s, epoch %s)\n", cfg.Store, s.http.URL(), cfg.Data, s.db.Epoch())
+	if m.Ready != nil {
+		m.Ready(s.http.URL())
+	}
+	<-ctx.Done()
+	s.logger.Info("shutting down")
+	return s.close()
+}
+
+// open builds and starts the components in dependency order.
+func (s *server) open(ctx context.Context, m *Main) error {
+	start := time.Now()
+	if err := s.openDB(); err != nil {
+		return err
+	}
+	if s.cfg.Demo {
+		if err := seedDemo(ctx, s.db, s.cfg, m.Stdout); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	s.control = &controlSocket{DB: s.db, Logger: s.logger.With("component", "control")}
+	if err := s.control.Open(s.cfg.Data); err != nil {
+		return err
+	}
+	s.http = s.newHTTP()
+	if err := s.http.Open(); err != nil {
+		return err
+	}
+	s.logger.Info("ready", "took", time.Since(start).Round(time.Millisecond), "roles", strings.Join(s.cfg.Roles, ","))
+	return nil
+}
+
+func (s *server) openDB() error {
+	c := s.cfg
+	db := bolt.NewDB(c.Data)
+	db.StoreID, db.Currency = c.Store, c.Currency
+	db.InitialMmapSize, db.MaxSize, db.FreelistSync = int(c.Storage.InitialMmapSize), c.Storage.MaxSize, c.Storage.FreelistSync
+	db.BatchSize, db.BatchDelay, db.SessionTTL = c.Storage.BatchSize, c.Storage.BatchDelay, c.Session.TTL
+	db.Logger = s.logger.With("component", "bolt")
+	if err := db.Open(); err != nil {
+		if errors.Is(err, bolt.ErrLocked) {
+			return fmt.Errorf("%w: is another storeedge serve using --data %s?", err, c.Data)
+		}
+		return err
+	}
+	s.db = db
+	if db.Checked() {
+		s.logger.Warn("the last stop was unclean: the database passed its consistency check")
+	}
+	if db.Restored() {
+		s.logger.Warn("restored database: started a new epoch", "epoch", db.Epoch())
+	}
+	return nil
+}
+
+func (s *server) newHTTP() *edge.Server {
+	c := s.cfg
+	h := edge.NewServer()
+	h.Addr, h.StoreID, h.Currency = c.Listen, c.Store, c.Currency
+	h.BodyLimit, h.Concurrency = int(c.HTTP.BodyLimit), c.HTTP.Concurrency
+	h.ReadTimeout, h.WriteTimeout, h.IdleTimeout = c.HTTP.ReadTimeout, c.HTTP.WriteTimeout, c.HTTP.IdleTimeout
+	h.RequestTimeout, h.LoginRate, h.TillEnabled = c.HTTP.RequestTimeout, c.HTTP.LoginRate, c.HasRole(RoleTill)
+	h.Logger = s.logger.With("component", "http")
+	h.Ready = s.db.Ready
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registerStorageMetrics(reg, s.db)
+	h.Registerer, h.Gatherer = reg, reg
+	h.AuthService = bolt.NewAuthService(s.db)
+	h.CatalogService = bolt.NewCatalogService(s.db)
+	h.SaleService = bolt.NewSaleService(s.db)
+	h.ShiftService = bolt.NewShiftService(s.db)
+	h.SyncStatusService = bolt.NewOutboxService(s.db)
+	return h
+}
+
+// close stops the components in reverse order: HTTP first (no new sales),
+// then the control socket, then the database, last.
+func (s *server) close() error {
+	var errs []error
+	if s.http != nil {
+		errs = append(errs, s.http.Close())
+	}
+	if s.control != nil {
+		errs = append(errs, s.control.Close())
+	}
+	if s.db != nil {
+		errs = append(errs, s.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// applyRuntime sets the Go memory limit and GOMAXPROCS from the profile, so
+// a Pi Zero's 512 MB are respected by the garbage collector.
+func applyRuntime(c *Config) {
+	if c.Runtime.MemoryLimit > 0 {
+		debug.SetMemoryLimit(c.Runtime.MemoryLimit)
+	}
+	if c.Runtime.GOMAXPROCS > 0 {
+		runtime.GOMAXPROCS(c.Runtime.GOMAXPROCS)
+	}
+}
+
+func newLogger(c *Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// registerStorageMetrics exposes the outbox and the database size.
+func registerStorageMetrics(reg prometheus.Registerer, db *bolt.DB) {
+	outbox := bolt.NewOutboxService(db)
+	stats := func() (pending, age float64) {
+		st, err := outbox.OutboxStats(context.Background())
+		if err != nil || st.Pending == 0 {
+			return 0, 0
+		}
+		return float64(st.Pending), time.Since(st.OldestCreated).Seconds()
+	}
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "storeedge_outbox_pending_events",
+			Help: "Events recorded but not yet acknowledged by central."},
+			func() float64 { p, _ := stats(); return p }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "storeedge_outbox_oldest_pending_age_seconds",
+			Help: "Age of the oldest event not yet acknowledged by central."},
+			func() float64 { _, a := stats(); return a }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "storeedge_db_file_size_bytes",
+			Help: "Size of the bbolt file."},
+			func() float64 { return float64(db.FileSize()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "storeedge_db_max_size_bytes",
+			Help: "storage.max_size: the budget of the bbolt file (0 = unlimited)."},
+			func() float64 { return float64(db.MaxSize) }),
+	)
+}
