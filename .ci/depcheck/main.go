@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"edge":              {"pos"},
 	"sync":              {"pos"},
 	"sync/central":      {"pos", "sync"},
+	"sync/synctest":     {},
 	"qr":                {},
 	"firmware-profiles": {},
 }

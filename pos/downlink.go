@@ -1,0 +1,168 @@
+package pos
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Downlink streams: what central sends down to shops.
+const (
+	StreamCatalog   = "catalog"   // items: CatalogItem
+	StreamPrices    = "prices"    // items: PriceItem
+	StreamCustomers = "customers" // items: Customer
+	StreamStock     = "stock"     // items: RemoteStock (other shops' stock)
+	StreamPickups   = "pickups"   // items: Pickup (click & collect orders)
+)
+
+// Streams lists every downlink stream, in the order a bootstrap pulls them.
+var Streams = []string{StreamCatalog, StreamPrices, StreamCustomers, StreamStock, StreamPickups}
+
+// ValidStream reports whether s is a known downlink stream.
+func ValidStream(s string) bool {
+	for _, x := range Streams {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Downlink is one message of a stream. Central numbers messages with one
+// increasing version per stream (shop-specific and chain-wide messages share
+// the numbering). Each item records the version that last set it, so a
+// message applies idempotently and an older version never overwrites what a
+// newer one set, whatever order messages arrive in.
+type Downlink struct {
+	Stream  string            `json:"stream"`
+	Version uint64            `json:"version"`
+	Items   []json.RawMessage `json:"items"`
+}
+
+// MaxDownlinkItems bounds one message.
+const MaxDownlinkItems = 10_000
+
+// Validate checks the envelope; items are checked by their stream's type.
+func (d *Downlink) Validate() error {
+	switch {
+	case !ValidStream(d.Stream):
+		return FieldErrorf("stream", "unknown stream %q", d.Stream)
+	case d.Version == 0:
+		return FieldErrorf("version", "version must be 1 or more")
+	case len(d.Items) > MaxDownlinkItems:
+		return FieldErrorf("items", "at most %d items in one message", MaxDownlinkItems)
+	}
+	return nil
+}
+
+// CatalogItem is one product of the catalog stream. Deleted removes it from
+// the shop's catalog (its sales history stays). Stock is the shop's own and
+// is never set from the catalog.
+type CatalogItem struct {
+	Product
+	Deleted bool `json:"deleted,omitempty"`
+}
+
+// PriceItem replaces a product's price list and promotions.
+type PriceItem struct {
+	SKU        string       `json:"sku"`
+	Prices     []PricePoint `json:"prices"`
+	Promotions []Promotion  `json:"promotions"`
+}
+
+// Customer is a loyalty customer's profile, as the chain's CRM knows it.
+type Customer struct {
+	ID              string `json:"id"`
+	Phone           string `json:"phone,omitempty"`
+	Card            string `json:"card,omitempty"`
+	Name            string `json:"name,omitempty"`
+	DiscountPercent int64  `json:"discount_percent"` // personal discount, 0..50
+	LoyaltyPoints   int64  `json:"loyalty_points"`
+	Deleted         bool   `json:"deleted,omitempty"`
+}
+
+// RemoteStock is another shop's stock of a product.
+type RemoteStock struct {
+	Store     string    `json:"store"`
+	StoreName string    `json:"store_name,omitempty"`
+	SKU       string    `json:"sku"`
+	Available int64     `json:"available"`
+	At        time.Time `json:"at"`
+}
+
+// Pickup statuses.
+const (
+	PickupPending   = "pending"   // sent down, not yet picked from the shelves
+	PickupReady     = "ready"     // waiting at the counter
+	PickupCollected = "collected" // handed over
+	PickupCancelled = "cancelled"
+)
+
+// PickupLine is one line of a click & collect order.
+type PickupLine struct {
+	SKU    string `json:"sku"`
+	Name   string `json:"name"`
+	Qty    int64  `json:"qty"`
+	Amount Money  `json:"amount"`
+}
+
+// Pickup is a click & collect order central sent to this shop.
+type Pickup struct {
+	ID        string       `json:"id"`
+	OrderNo   string       `json:"order_no"`
+	Phone     string       `json:"phone,omitempty"`
+	Name      string       `json:"name,omitempty"`
+	Lines     []PickupLine `json:"lines"`
+	Total     Money        `json:"total"`
+	Paid      bool         `json:"paid"`
+	Status    string       `json:"status"`
+	CreatedAt time.Time    `json:"created_at"`
+}
+
+// DeadLetter is a downlink message that could not be applied: it is kept
+// aside with the reason, and the edge goes on.
+type DeadLetter struct {
+	Seq        uint64    `json:"seq"`
+	ReceivedAt time.Time `json:"received_at"`
+	Topic      string    `json:"topic"`
+	Reason     string    `json:"reason"`
+	Payload    string    `json:"payload"` // at most 64 KiB of it
+}
+
+// DownlinkService applies what central sends down.
+type DownlinkService interface {
+	// ApplyDownlink applies a message in one transaction. applied counts
+	// the items that changed something (0 for a replay). A message that
+	// fails validation returns a validation_failed *Error and changes
+	// nothing; the caller dead-letters it.
+	ApplyDownlink(ctx context.Context, d *Downlink) (applied int, err error)
+	// AddDeadLetter keeps a message that could not be applied.
+	AddDeadLetter(ctx context.Context, dl *DeadLetter) error
+	// DownlinkCursors returns, per stream, the version up to which the last
+	// pull from central brought this shop (0: never pulled).
+	DownlinkCursors(ctx context.Context) (map[string]uint64, error)
+	// SetDownlinkCursor records the head version a pull reached.
+	SetDownlinkCursor(ctx context.Context, stream string, version uint64) error
+}
+
+// AckResult says what an ack from central did to the outbox.
+type AckResult struct {
+	Trimmed    int    // events deleted
+	LastAckSeq uint64 // the watermark now (never goes backwards)
+}
+
+// OutboxService gives the sync relay the events to send and takes central's
+// acknowledgements.
+type OutboxService interface {
+	// Epochs returns the current epoch and older epochs that still have
+	// unacknowledged events (a restored backup's).
+	Epochs(ctx context.Context) (current string, previous []string, err error)
+	// PendingEvents returns stored CloudEvents of epoch with storeseq >=
+	// from, in order, at most limit of them and about maxBytes in all
+	// (always at least one when any is pending).
+	PendingEvents(ctx context.Context, epoch string, from uint64, limit, maxBytes int) ([]json.RawMessage, error)
+	// AckEvents deletes every event of epoch with storeseq <= upto.
+	AckEvents(ctx context.Context, epoch string, upto uint64) (AckResult, error)
+	// OutboxStats describes the current epoch's pending events.
+	OutboxStats(ctx context.Context) (OutboxStats, error)
+}

@@ -1,0 +1,211 @@
+package sync
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/storeedge/storeedge/pos"
+)
+
+// Topics of the contract. {store} is the store id.
+const (
+	TopicRoot         = "storeedge/v1"
+	AllDownlinkTopic  = TopicRoot + "/all/downlink"
+	ShareGroup        = "storeedge-central"
+	SharedEventsTopic = "$share/" + ShareGroup + "/" + TopicRoot + "/stores/+/events"
+	AllStatusTopic    = TopicRoot + "/stores/+/status"
+	BatchContentType  = "application/cloudevents-batch+json"
+)
+
+// EventsTopic is where a shop publishes its event batches.
+func EventsTopic(store string) string { return TopicRoot + "/stores/" + store + "/events" }
+
+// AcksTopic is where central publishes (retained) a shop's ack.
+func AcksTopic(store string) string { return TopicRoot + "/stores/" + store + "/acks" }
+
+// DownlinkTopic is where central publishes a shop's own downlink.
+func DownlinkTopic(store string) string { return TopicRoot + "/stores/" + store + "/downlink" }
+
+// StatusTopic is where a shop publishes (retained) its status and will.
+func StatusTopic(store string) string { return TopicRoot + "/stores/" + store + "/status" }
+
+// StoreFromTopic returns the store id of a stores/{store}/... topic.
+func StoreFromTopic(topic string) (string, error) {
+	rest, ok := strings.CutPrefix(topic, TopicRoot+"/stores/")
+	if !ok {
+		return "", fmt.Errorf("topic %q is not a store topic", topic)
+	}
+	store, _, ok := strings.Cut(rest, "/")
+	if !ok || !ValidStoreID(store) {
+		return "", fmt.Errorf("topic %q has no valid store id", topic)
+	}
+	return store, nil
+}
+
+// ValidStoreID reports whether s is a store id: 1-64 of [a-z0-9_-].
+func ValidStoreID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Ack is central's cumulative acknowledgement: every event of Epoch with
+// storeseq <= UptoSeq is stored at central.
+type Ack struct {
+	Store   string `json:"store"`
+	Epoch   string `json:"epoch"`
+	UptoSeq uint64 `json:"upto_seq"`
+}
+
+// Status is a shop's retained presence message.
+type Status struct {
+	Online        bool   `json:"online"`
+	PendingEvents int    `json:"pending_events"`
+	LastAckSeq    uint64 `json:"last_ack_seq"`
+	Version       string `json:"version"`
+}
+
+// Limits on what a peer may send.
+const (
+	MaxBatchEvents  = 10_000
+	MaxMessageBytes = 8 << 20
+)
+
+// ErrMalformed wraps every decoding failure of a peer's message.
+var ErrMalformed = errors.New("malformed message")
+
+func malformed(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
+}
+
+// DecodeAck parses and checks an ack.
+func DecodeAck(b []byte) (*Ack, error) {
+	var a Ack
+	if err := strictUnmarshal(b, &a); err != nil {
+		return nil, err
+	}
+	if !ValidStoreID(a.Store) || !validEpoch(a.Epoch) {
+		return nil, malformed("ack needs a store and a 32-hex-digit epoch")
+	}
+	return &a, nil
+}
+
+// EncodeBatch joins stored CloudEvents into one batch (a JSON array).
+func EncodeBatch(events []json.RawMessage) []byte {
+	n := 2
+	for _, e := range events {
+		n += len(e) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, e := range events {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, e...)
+	}
+	return append(b, ']')
+}
+
+// DecodeBatch parses a batch and checks every event: CloudEvents 1.0, a
+// UUID id, a storeedge type, a storeseq, an epoch and a source of the store
+// the topic names.
+func DecodeBatch(store string, b []byte) ([]pos.Event, error) {
+	if len(b) > MaxMessageBytes {
+		return nil, malformed("batch of %d bytes", len(b))
+	}
+	var events []pos.Event
+	if err := json.Unmarshal(b, &events); err != nil {
+		return nil, malformed("batch: %v", err)
+	}
+	if len(events) == 0 || len(events) > MaxBatchEvents {
+		return nil, malformed("batch of %d events", len(events))
+	}
+	for i := range events {
+		if err := checkEvent(store, &events[i]); err != nil {
+			return nil, malformed("event %d: %v", i, err)
+		}
+	}
+	return events, nil
+}
+
+func checkEvent(store string, e *pos.Event) error {
+	switch {
+	case e.SpecVersion != "1.0":
+		return errors.New("specversion must be 1.0")
+	case uuid.Validate(e.ID) != nil:
+		return errors.New("id must be a UUID")
+	case !strings.HasPrefix(e.Type, "ru.storeedge.") || len(e.Type) > 100:
+		return errors.New("type must be a ru.storeedge. type")
+	case e.StoreSeq == 0:
+		return errors.New("storeseq must be 1 or more")
+	case !validEpoch(e.StoreEpoch):
+		return errors.New("storeepoch must be 32 hex digits")
+	case !strings.HasPrefix(e.Source, "/stores/"+store+"/"):
+		return fmt.Errorf("source %q is not of store %s", e.Source, store)
+	case e.Time.IsZero():
+		return errors.New("time is required")
+	case len(e.Data) == 0 || e.Data[0] != '{':
+		return errors.New("data must be a JSON object")
+	}
+	return nil
+}
+
+func validEpoch(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// DecodeDownlink parses and checks a downlink envelope. Items are checked
+// when they are applied, by their stream's type.
+func DecodeDownlink(b []byte) (*pos.Downlink, error) {
+	if len(b) > MaxMessageBytes {
+		return nil, malformed("downlink of %d bytes", len(b))
+	}
+	var d pos.Downlink
+	if err := strictUnmarshal(b, &d); err != nil {
+		return nil, err
+	}
+	if err := d.Validate(); err != nil {
+		return nil, malformed("%s: %s", pos.ErrorField(err), pos.ErrorMessage(err))
+	}
+	for i, it := range d.Items {
+		if t := bytes.TrimSpace(it); len(t) == 0 || t[0] != '{' {
+			return nil, malformed("items[%d] must be a JSON object", i)
+		}
+	}
+	return &d, nil
+}
+
+// strictUnmarshal decodes one JSON value, refusing unknown fields and
+// trailing data.
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return malformed("%v", err)
+	}
+	if dec.More() {
+		return malformed("trailing data")
+	}
+	return nil
+}
