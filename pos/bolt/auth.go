@@ -24,6 +24,7 @@ const (
 	pinIterations = 50_000
 	maxFailures   = 5
 	lockout       = time.Minute
+	maxTracked    = 10_000 // cashier names with wrong PINs remembered at once
 )
 
 type terminalRecord struct {
@@ -253,7 +254,10 @@ func (g *loginGuard) locked(name string, now time.Time) time.Duration {
 func (g *loginGuard) fail(name string, now time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.failures == nil {
+	if g.failures == nil || len(g.failures) >= maxTracked {
+		// Names are typed by whoever stands at a till: bound the map so
+		// random names cannot grow it without end. Dropping the counts
+		// only shortens lockouts that are running.
 		g.failures = make(map[string]failure)
 	}
 	f := g.failures[name]
