@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -55,7 +56,10 @@ func (it *CatalogItem) Validate() error {
 		return nil
 	}
 	it.Normalize()
-	return it.Product.Validate()
+	if err := it.Product.Validate(); err != nil {
+		return err
+	}
+	return checkPriceTimes(it.Prices, it.Promotions)
 }
 
 // Validate checks a price item: the same rules as a product's price list.
@@ -65,7 +69,35 @@ func (it *PriceItem) Validate() error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	it.Prices, it.Promotions = p.Prices, p.Promotions
+	if err := checkPriceTimes(p.Prices, p.Promotions); err != nil {
+		return err
+	}
+	// Keep what was validated: the SKU trimmed, the list sorted and in UTC.
+	it.SKU, it.Prices, it.Promotions = p.SKU, p.Prices, p.Promotions
+	return nil
+}
+
+// storableTime reports whether t can be stored and sent on: JSON holds
+// only four-digit years, and a time at either end can leave that range
+// when it is moved to UTC (year 0 is refused too: no real date has it).
+func storableTime(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 1 && y <= 9999
+}
+
+// checkPriceTimes refuses price points and promotions at times that could
+// not be stored.
+func checkPriceTimes(prices []PricePoint, promos []Promotion) error {
+	for i, pp := range prices {
+		if !storableTime(pp.EffectiveFrom) {
+			return FieldErrorf(fieldIndex("prices", i)+".effective_from", "effective_from is out of range")
+		}
+	}
+	for i, pr := range promos {
+		if !storableTime(pr.From) || !storableTime(pr.To) {
+			return FieldErrorf(fieldIndex("promotions", i)+".from", "the promotion's dates are out of range")
+		}
+	}
 	return nil
 }
 
@@ -106,7 +138,10 @@ func (s *RemoteStock) Validate() error {
 		return FieldErrorf("available", "available is out of range")
 	case utf8.RuneCountInString(s.StoreName) > 200:
 		return FieldErrorf("store_name", "store_name is at most 200 characters")
+	case !storableTime(s.At):
+		return FieldErrorf("at", "at is out of range")
 	}
+	s.At = s.At.UTC()
 	return nil
 }
 
@@ -121,7 +156,10 @@ func (p *Pickup) Validate() error {
 		return FieldErrorf("lines", "an order has 1 to %d lines", MaxSaleLines)
 	case !ValidCurrency(p.Total.Currency) || p.Total.Amount < 0 || p.Total.Amount > MaxAmount:
 		return FieldErrorf("total", "total must be a non-negative amount with a currency")
+	case !storableTime(p.CreatedAt):
+		return FieldErrorf("created_at", "created_at is out of range")
 	}
+	p.CreatedAt = p.CreatedAt.UTC()
 	switch p.Status {
 	case "":
 		p.Status = PickupPending

@@ -23,4 +23,14 @@
 // The outbox is always a contiguous range of sequence numbers: events are
 // appended at the end and removed only from the front, when central's
 // cumulative ack covers them.
+//
+// # Sync with central
+//
+// [OutboxService] hands the sync relay the events to send and trims them
+// when central acks; a restored backup's pending events stay sendable
+// under their old epoch (outbox_prev). [DownlinkService] applies what
+// central sends down, item by item and only where the message's version is
+// newer than the one that last set the item, so replays and late messages
+// change nothing. [DB.Prune] deletes local copies central already has, and
+// [Compact] gives the freed pages back to the file system, offline.
 package bolt

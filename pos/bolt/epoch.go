@@ -44,15 +44,7 @@ func startEpochIfRestored(tx *bbolt.Tx) (bool, error) {
 		return false, nil
 	}
 	old := append([]byte(nil), meta.Get(keyEpoch)...)
-	prev, err := tx.CreateBucketIfNotExists(bucketOutboxPrev)
-	if err != nil {
-		return false, err
-	}
-	dst, err := prev.CreateBucketIfNotExists(old)
-	if err != nil {
-		return false, err
-	}
-	if err := tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error { return dst.Put(k, v) }); err != nil {
+	if err := moveOutboxAside(tx, old); err != nil {
 		return false, err
 	}
 	if err := tx.DeleteBucket(bucketOutbox); err != nil {
@@ -69,4 +61,23 @@ func startEpochIfRestored(tx *bbolt.Tx) (bool, error) {
 		return false, err
 	}
 	return true, meta.Delete(keyRestored)
+}
+
+// moveOutboxAside copies the outbox's events, if any, to outbox_prev/<epoch>
+// (an empty outbox leaves no empty bucket behind).
+func moveOutboxAside(tx *bbolt.Tx, epoch []byte) error {
+	prev, err := tx.CreateBucketIfNotExists(bucketOutboxPrev)
+	if err != nil {
+		return err
+	}
+	outbox := tx.Bucket(bucketOutbox)
+	if k, _ := outbox.Cursor().First(); k == nil {
+		return nil
+	}
+	dst, err := prev.CreateBucketIfNotExists(epoch)
+	if err != nil {
+		return err
+	}
+	dst.FillPercent = 1.0
+	return outbox.ForEach(func(k, v []byte) error { return dst.Put(k, v) })
 }

@@ -175,49 +175,90 @@ func (s *CatalogService) ImportProducts(ctx context.Context, items []pos.Product
 }
 
 // putProduct writes a product, its barcode index and search text, and its
-// stock when the import sets it.
+// stock when the import sets it (or a stock record of 0 for a new SKU).
 func putProduct(tx *bbolt.Tx, it *pos.ProductImport, now time.Time) (created bool, err error) {
-	p := it.Product
-	p.Stock = pos.Stock{}
-	p.UpdatedAt = now
-	key := []byte(p.SKU)
 	barcodes := tx.Bucket(bucketBarcodes)
-	for i, b := range p.Barcodes {
-		if owner := barcodes.Get([]byte(pos.CanonicalBarcode(b))); owner != nil && string(owner) != p.SKU {
+	for i, b := range it.Barcodes {
+		if owner := barcodes.Get([]byte(pos.CanonicalBarcode(b))); owner != nil && string(owner) != it.SKU {
 			return false, &pos.Error{Code: pos.CodeConflict, Field: "barcodes[" + itoa(i) + "]",
 				Message: "barcode " + b + " belongs to SKU " + string(owner)}
 		}
 	}
-	old, err := findProduct(tx, p.SKU)
+	old, err := writeProduct(tx, &it.Product, now)
 	if err != nil {
 		return false, err
 	}
-	if old != nil {
-		for _, b := range old.Barcodes {
-			if err := barcodes.Delete([]byte(pos.CanonicalBarcode(b))); err != nil {
-				return false, err
-			}
-		}
-	}
-	for _, b := range p.Barcodes {
-		if err := barcodes.Put([]byte(pos.CanonicalBarcode(b)), key); err != nil {
-			return false, err
-		}
-	}
-	if err := putJSON(tx.Bucket(bucketProducts), key, &p); err != nil {
-		return false, err
-	}
-	if err := tx.Bucket(bucketSearch).Put(key, []byte(searchText(&p))); err != nil {
-		return false, err
-	}
 	if it.StockSet || old == nil {
-		st := readStock(tx, p.SKU)
+		st := readStock(tx, it.SKU)
 		st.OnHand = it.OnHand
-		if err := writeStock(tx, p.SKU, st); err != nil {
+		if err := writeStock(tx, it.SKU, st); err != nil {
 			return false, err
 		}
 	}
 	return old == nil, nil
+}
+
+// writeProduct writes a product (without stock), its barcode index and its
+// search text, and returns the product it replaced (nil if none). Barcodes
+// are written over whatever owned them: callers check conflicts first. An
+// old barcode is unindexed only while it still points to this SKU, so a
+// barcode another product has taken over keeps pointing there.
+func writeProduct(tx *bbolt.Tx, in *pos.Product, now time.Time) (old *pos.Product, err error) {
+	p := *in
+	p.Stock = pos.Stock{}
+	p.UpdatedAt = now
+	key := []byte(p.SKU)
+	if old, err = findProduct(tx, p.SKU); err != nil {
+		return nil, err
+	}
+	if old != nil {
+		if err := unindexBarcodes(tx, old); err != nil {
+			return nil, err
+		}
+	}
+	barcodes := tx.Bucket(bucketBarcodes)
+	for _, b := range p.Barcodes {
+		if err := barcodes.Put([]byte(pos.CanonicalBarcode(b)), key); err != nil {
+			return nil, err
+		}
+	}
+	if err := putJSON(tx.Bucket(bucketProducts), key, &p); err != nil {
+		return nil, err
+	}
+	return old, tx.Bucket(bucketSearch).Put(key, []byte(searchText(&p)))
+}
+
+// unindexBarcodes removes the barcodes of p that still point to it.
+func unindexBarcodes(tx *bbolt.Tx, p *pos.Product) error {
+	barcodes := tx.Bucket(bucketBarcodes)
+	for _, b := range p.Barcodes {
+		k := []byte(pos.CanonicalBarcode(b))
+		if string(barcodes.Get(k)) != p.SKU {
+			continue
+		}
+		if err := barcodes.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteProduct removes a product from the catalog: its record, barcodes
+// and search text. Its stock record stays (the goods may still be on the
+// shelf, and a product that comes back keeps its count), and so do its
+// sales. It reports whether there was a product.
+func deleteProduct(tx *bbolt.Tx, sku string) (bool, error) {
+	old, err := findProduct(tx, sku)
+	if err != nil || old == nil {
+		return false, err
+	}
+	if err := unindexBarcodes(tx, old); err != nil {
+		return false, err
+	}
+	if err := tx.Bucket(bucketProducts).Delete([]byte(sku)); err != nil {
+		return false, err
+	}
+	return true, tx.Bucket(bucketSearch).Delete([]byte(sku))
 }
 
 // readStock returns a SKU's stock; zero when none was ever recorded.

@@ -46,6 +46,7 @@ var (
 // a released step.
 var migrations = []func(tx *bbolt.Tx, now time.Time) error{
 	migrateV1,
+	migrateV2,
 }
 
 // SchemaVersion is the schema this build writes.
@@ -65,6 +66,34 @@ func migrateV1(tx *bbolt.Tx, now time.Time) error {
 		return err
 	}
 	return meta.Put(keyCreated, []byte(now.UTC().Format(time.RFC3339Nano)))
+}
+
+// Buckets of schema v2: the sync with central.
+var (
+	bucketItemVersions     = []byte("item_versions")      // stream \x00 item key → version (8) that last set it
+	bucketPendingPrices    = []byte("pending_prices")     // sku → PriceItem JSON for a SKU not in the catalog
+	bucketCustomers        = []byte("customers")          // customer id → Customer JSON
+	bucketCustomersByPhone = []byte("customers_by_phone") // E.164 phone → customer id
+	bucketCustomersByCard  = []byte("customers_by_card")  // card number → customer id
+	bucketStockElsewhere   = []byte("stock_elsewhere")    // sku \x00 store → RemoteStock JSON
+	bucketPickups          = []byte("pickups")            // pickup id → Pickup JSON
+	bucketDownlinkVersions = []byte("downlink_versions")  // stream → highest version applied (8)
+	bucketDownlinkCursors  = []byte("downlink_cursors")   // stream → version a pull reached (8)
+	bucketDeadLetters      = []byte("deadletters")        // sequence (8) → DeadLetter JSON
+	bucketShiftCloseSeqs   = []byte("shift_close_seqs")   // shift id → storeseq (8) + epoch of its close event
+)
+
+// migrateV2 adds the buckets of the sync with central.
+func migrateV2(tx *bbolt.Tx, now time.Time) error {
+	for _, name := range [][]byte{bucketItemVersions, bucketPendingPrices, bucketCustomers,
+		bucketCustomersByPhone, bucketCustomersByCard, bucketStockElsewhere, bucketPickups,
+		bucketDownlinkVersions, bucketDownlinkCursors, bucketDeadLetters, bucketShiftCloseSeqs,
+		bucketOutboxPrev} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // migrate runs the steps this file has not seen yet, in one transaction.

@@ -92,9 +92,19 @@ func (s *ShiftService) CloseShift(ctx context.Context, id string, req *pos.Close
 		if err := tx.Bucket(bucketOpenShifts).Delete([]byte(sh.TerminalID)); err != nil {
 			return err
 		}
-		return s.db.saveShiftEvent(tx, sh, pos.EventShiftClosed, report)
+		if err := s.db.saveShiftEvent(tx, sh, pos.EventShiftClosed, report); err != nil {
+			return err
+		}
+		return s.db.recordCloseSeq(tx, sh.ID)
 	})
 	return report, err
+}
+
+// recordCloseSeq remembers the storeseq and epoch of a shift's close event
+// (the one just appended), so Prune can tell when central has it.
+func (db *DB) recordCloseSeq(tx *bbolt.Tx, shiftID string) error {
+	v := append(u64(tx.Bucket(bucketOutbox).Sequence()), db.epoch...)
+	return tx.Bucket(bucketShiftCloseSeqs).Put([]byte(shiftID), v)
 }
 
 // openShiftForUpdate loads a shift that the session may change: it must be
