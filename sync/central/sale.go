@@ -1,0 +1,83 @@
+package central
+
+import (
+	"time"
+
+	"github.com/storeedge/storeedge/pos"
+)
+
+// saleRow is a row of sales; its JSON names are the column names.
+type saleRow struct {
+	Store         string    `json:"store"`
+	ID            string    `json:"id"`
+	Epoch         string    `json:"epoch"`
+	Seq           uint64    `json:"seq"`
+	EventID       string    `json:"event_id"`
+	ReceiptNo     int64     `json:"receipt_no"`
+	TerminalID    string    `json:"terminal_id"`
+	CashierID     string    `json:"cashier_id"`
+	CashierName   string    `json:"cashier_name"`
+	ShiftID       string    `json:"shift_id"`
+	Currency      string    `json:"currency"`
+	Total         int64     `json:"total"`
+	Discount      int64     `json:"discount"`
+	Change        int64     `json:"change"`
+	PaidCash      int64     `json:"paid_cash"`
+	PaidCard      int64     `json:"paid_card"`
+	CustomerPhone *string   `json:"customer_phone"`
+	CustomerCard  *string   `json:"customer_card"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// saleLineRow is a row of sale_lines.
+type saleLineRow struct {
+	Store        string  `json:"store"`
+	SaleID       string  `json:"sale_id"`
+	LineNo       int     `json:"line_no"`
+	SKU          string  `json:"sku"`
+	Name         string  `json:"name"`
+	Unit         string  `json:"unit"`
+	Qty          int64   `json:"qty"`
+	UnitPrice    int64   `json:"unit_price"`
+	RegularPrice int64   `json:"regular_price"`
+	PromotionID  *string `json:"promotion_id"`
+	Discount     int64   `json:"discount"`
+	Total        int64   `json:"total"`
+	VATRate      int64   `json:"vat_rate"`
+	VAT          int64   `json:"vat"`
+}
+
+// sqlInsertSales inserts sales, then the lines of the sales it actually
+// inserted: a sale id seen before (from another event) gets no lines twice.
+const sqlInsertSales = `WITH s AS (
+	INSERT INTO sales SELECT * FROM jsonb_populate_recordset(NULL::sales, $1::jsonb)
+	ON CONFLICT DO NOTHING RETURNING store, id)
+INSERT INTO sale_lines
+SELECT l.* FROM jsonb_populate_recordset(NULL::sale_lines, $2::jsonb) l
+JOIN s ON s.store = l.store AND s.id = l.sale_id
+ON CONFLICT DO NOTHING`
+
+// addSale adds a sale.completed event's sale and lines.
+func (fx *effects) addSale(store string, e *pos.Event) bool {
+	var s pos.Sale
+	if !decodeData(e, &s) || s.ID == "" {
+		return false
+	}
+	row := saleRow{Store: store, ID: text(s.ID), Epoch: e.StoreEpoch, Seq: e.StoreSeq, EventID: e.ID,
+		ReceiptNo: s.ReceiptNo, TerminalID: text(s.TerminalID), CashierID: text(s.CashierID),
+		CashierName: text(s.CashierName), ShiftID: text(s.ShiftID), Currency: text(s.Total.Currency),
+		Total: s.Total.Amount, Discount: s.Discount.Amount, Change: s.Change.Amount,
+		PaidCash: s.CashPaid(), PaidCard: s.CardPaid(), CreatedAt: s.CreatedAt}
+	if s.Customer != nil {
+		row.CustomerPhone, row.CustomerCard = optText(s.Customer.Phone), optText(s.Customer.Card)
+	}
+	fx.sales = append(fx.sales, row)
+	for i, l := range s.Lines {
+		fx.saleLines = append(fx.saleLines, saleLineRow{Store: store, SaleID: row.ID, LineNo: i + 1,
+			SKU: text(l.SKU), Name: text(l.Name), Unit: text(string(l.Unit)), Qty: l.Qty,
+			UnitPrice: l.UnitPrice.Amount, RegularPrice: l.RegularPrice.Amount,
+			PromotionID: optText(l.PromotionID), Discount: l.Discount.Amount, Total: l.Total.Amount,
+			VATRate: l.VATRate, VAT: l.VAT.Amount})
+	}
+	return true
+}
