@@ -169,3 +169,12 @@ func (s *controlSocket) Close() error {
 	s.wg.Wait()
 	return err
 }
+
+// fileSize returns a file's size, or 0 when it cannot be read.
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}

@@ -64,6 +64,8 @@ Usage:
   storeedge cashier add --data DIR --name NAME --pin PIN [--role cashier|manager]
   storeedge catalog import --data DIR FILE.csv|FILE.json    load products, prices, stock
   storeedge backup --data DIR --out FILE                    consistent copy, also while serve runs
+  storeedge compact --data DIR [--out FILE]                 rewrite the stopped database without free pages
+  storeedge central --broker URL --database-url URL         the central office receiver (--help for flags)
   storeedge version                                         version, commit, Go, platform
 `
 
@@ -102,6 +104,10 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.runCatalog(ctx, rest)
 	case "backup":
 		return m.runBackup(ctx, rest)
+	case "compact":
+		return m.runCompact(ctx, rest)
+	case "central":
+		return m.runCentral(ctx, rest)
 	case "version":
 		fmt.Fprintln(m.Stdout, versionString())
 		return nil

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/storeedge/storeedge/sync/synctest"
 )
 
 // binPath is the storeedge binary built once for the tests that run it as a
@@ -32,7 +34,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "build storeedge:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := synctest.Main(m) // also stops the private PostgreSQL, if one was started
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -89,7 +91,14 @@ type proc struct {
 // waits until it prints its URL.
 func startServe(tb testing.TB, dir string, args ...string) *proc {
 	tb.Helper()
-	cmd := exec.Command(binPath, append([]string{"serve", "--data", dir, "--listen", "127.0.0.1:0"}, args...)...)
+	return startProc(tb, append([]string{"serve", "--data", dir, "--listen", "127.0.0.1:0"}, args...)...)
+}
+
+// startProc starts a storeedge command that prints " serving on URL" once
+// it is ready, and waits for that line.
+func startProc(tb testing.TB, args ...string) *proc {
+	tb.Helper()
+	cmd := exec.Command(binPath, args...)
 	cmd.Env = cleanEnv()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -115,9 +124,9 @@ func startServe(tb testing.TB, dir string, args ...string) *proc {
 	case p.URL = <-urls:
 		return p
 	case <-p.exited:
-		tb.Fatalf("serve exited: %s", p.stderr)
+		tb.Fatalf("storeedge %s exited: %s", args[0], p.stderr)
 	case <-time.After(30 * time.Second):
-		tb.Fatalf("serve did not start: %s", p.stderr)
+		tb.Fatalf("storeedge %s did not start: %s", args[0], p.stderr)
 	}
 	return nil
 }

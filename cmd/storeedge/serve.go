@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/storeedge/storeedge/edge"
 	"github.com/storeedge/storeedge/pos/bolt"
+	storesync "github.com/storeedge/storeedge/sync"
 )
 
 // server is a running `storeedge serve`: every component, built and wired
@@ -23,8 +24,11 @@ type server struct {
 	cfg     *Config
 	logger  *slog.Logger
 	db      *bolt.DB
+	relay   *storesync.Relay // nil without a broker or central URL, or without the sync role
 	http    *edge.Server
 	control *controlSocket
+	prune   *pruner
+	reg     *prometheus.Registry
 }
 
 func (m *Main) runServe(ctx context.Context, args []string) error {
@@ -58,6 +62,12 @@ func (s *server) open(ctx context.Context, m *Main) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+	s.reg = newRegistry(s.db)
+	if err := s.openRelay(); err != nil {
+		return err
+	}
+	s.prune = &pruner{DB: s.db, Retention: s.cfg.Storage.Retention, Logger: s.logger.With("component", "prune")}
+	s.prune.Start()
 	s.control = &controlSocket{DB: s.db, Logger: s.logger.With("component", "control")}
 	if err := s.control.Open(s.cfg.Data); err != nil {
 		return err
@@ -102,20 +112,44 @@ func (s *server) newHTTP() *edge.Server {
 	h.RequestTimeout, h.LoginRate, h.TillEnabled = c.HTTP.RequestTimeout, c.HTTP.LoginRate, c.HasRole(RoleTill)
 	h.Logger = s.logger.With("component", "http")
 	h.Ready = s.db.Ready
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	registerStorageMetrics(reg, s.db)
-	h.Registerer, h.Gatherer = reg, reg
+	h.Registerer, h.Gatherer = s.reg, s.reg
 	h.AuthService = bolt.NewAuthService(s.db)
 	h.CatalogService = bolt.NewCatalogService(s.db)
 	h.SaleService = bolt.NewSaleService(s.db)
 	h.ShiftService = bolt.NewShiftService(s.db)
 	h.SyncStatusService = bolt.NewOutboxService(s.db)
+	if s.relay != nil {
+		h.SyncStatusService = s.relay
+	}
 	return h
 }
 
+// openRelay starts the link to central when there is one to make: a
+// broker (MQTT both ways) or a central URL (downlink pulls), and the sync
+// role. Without one the outbox just keeps buffering.
+func (s *server) openRelay() error {
+	c := s.cfg
+	if !c.HasRole(RoleSync) || (c.Broker == "" && c.CentralURL == "") {
+		return nil
+	}
+	r := storesync.NewRelay()
+	r.Broker, r.StoreID, r.Version, r.CentralURL = c.Broker, c.Store, versionString(), c.CentralURL
+	r.Username, r.Password = c.Sync.Username, c.Sync.Password
+	r.CAFile, r.CertFile, r.KeyFile = c.Sync.CAFile, c.Sync.CertFile, c.Sync.KeyFile
+	r.BatchEvents, r.BatchBytes, r.Window, r.AckTimeout = c.Sync.BatchEvents, int(c.Sync.BatchBytes), c.Sync.Window, c.Sync.AckTimeout
+	outbox := bolt.NewOutboxService(s.db)
+	r.Outbox, r.Local, r.Downlink, r.Notify = outbox, outbox, bolt.NewDownlinkService(s.db), s.db.Notify()
+	r.Logger, r.Registerer = s.logger.With("component", "sync"), s.reg
+	if err := r.Open(); err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	s.relay = r
+	return nil
+}
+
 // close stops the components in reverse order: HTTP first (no new sales),
-// then the control socket, then the database, last.
+// then the control socket, retention, the relay (which disconnects from
+// the broker), and the database, last.
 func (s *server) close() error {
 	var errs []error
 	if s.http != nil {
@@ -123,6 +157,12 @@ func (s *server) close() error {
 	}
 	if s.control != nil {
 		errs = append(errs, s.control.Close())
+	}
+	if s.prune != nil {
+		s.prune.Stop()
+	}
+	if s.relay != nil {
+		errs = append(errs, s.relay.Close())
 	}
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
@@ -149,6 +189,15 @@ func newLogger(c *Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// newRegistry returns the registry /metrics serves: Go and process
+// collectors and the storage gauges; the relay and HTTP server add theirs.
+func newRegistry(db *bolt.DB) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registerStorageMetrics(reg, db)
+	return reg
 }
 
 // registerStorageMetrics exposes the outbox and the database size.
