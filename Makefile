@@ -9,7 +9,7 @@ DATA     ?= ./data
 LISTEN   ?= 127.0.0.1:8080
 PKG      := ./cmd/storeedge
 
-.PHONY: all build build-arm run test test-short lint fmt vet deps clean
+.PHONY: all build build-arm run test test-short tools lint fmt vet deps clean
 
 all: lint test build
 
@@ -26,9 +26,14 @@ build-arm:
 run:
 	$(GO) run -ldflags '$(LDFLAGS)' $(PKG) serve --data $(DATA) --listen $(LISTEN) --demo
 
-## test: every test, with the race detector (the crash test included)
-test: deps
+## test: every test, with the race detector: the crash test, and the sync
+## tests against a private Mosquitto and PostgreSQL (installed if missing)
+test: deps tools
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+## tools: what the integration tests run against (apt-get as root)
+tools:
+	@bash .ci/tools.sh
 
 ## test-short: the fast tests only
 test-short:
