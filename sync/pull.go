@@ -26,17 +26,6 @@ const (
 	pullMaxAttempts = 4
 )
 
-// PullPage is one answer of central's pull API:
-// GET {central}/api/v1/stores/{store}/downlink?stream=S&since=V&limit=N.
-// Messages have versions above since, in order; when More is false the
-// shop's cursor may move to Head.
-type PullPage struct {
-	Stream   string            `json:"stream"`
-	Head     uint64            `json:"head"`
-	Messages []json.RawMessage `json:"messages"`
-	More     bool              `json:"more"`
-}
-
 // puller brings the downlink streams up to date over HTTP: the path of
 // record, since a broker session can be lost (M8, M9). It also bootstraps
 // a shop with an empty catalog, from version 0.

@@ -76,6 +76,21 @@ type Status struct {
 	Version       string `json:"version"`
 }
 
+// PullPage is one answer of central's pull API,
+// GET {central}/api/v1/stores/{store}/downlink?stream=S&since=V&limit=N:
+// the stream's messages for that shop (its own and chain-wide ones, each a
+// pos.Downlink) with a version above since, in version order. Head is the
+// stream's highest version for the shop when the page was read; More says
+// a further page exists (ask again with since = the last message's
+// version), and when it is false the shop's cursor may move to Head.
+// Central always sends Messages as an array, never null.
+type PullPage struct {
+	Stream   string            `json:"stream"`
+	Head     uint64            `json:"head"`
+	Messages []json.RawMessage `json:"messages"`
+	More     bool              `json:"more"`
+}
+
 // Limits on what a peer may send.
 const (
 	MaxBatchEvents  = 10_000

@@ -31,18 +31,6 @@ type DownlinkCreated struct {
 	Store   *string `json:"store"`
 }
 
-// DownlinkPage is the body of GET /api/v1/stores/{store}/downlink: the
-// stream's messages for that shop (its own and chain-wide ones) with a
-// version above since, in version order. Head is the stream's highest
-// version for the shop when the page was read; More says a further page
-// exists (ask again with since = the last message's version).
-type DownlinkPage struct {
-	Stream   string         `json:"stream"`
-	Head     uint64         `json:"head"`
-	Messages []pos.Downlink `json:"messages"`
-	More     bool           `json:"more"`
-}
-
 // Limits of the pull API.
 const (
 	DefaultPullLimit = 100
@@ -206,8 +194,8 @@ ORDER BY version LIMIT $4`
 
 // pullDownlink reads the head and one page in one snapshot, so head is
 // never below a message on the page.
-func (s *Server) pullDownlink(ctx context.Context, store, stream string, since int64, limit int) (*DownlinkPage, error) {
-	page := &DownlinkPage{Stream: stream, Messages: []pos.Downlink{}}
+func (s *Server) pullDownlink(ctx context.Context, store, stream string, since int64, limit int) (*storesync.PullPage, error) {
+	page := &storesync.PullPage{Stream: stream, Messages: []json.RawMessage{}}
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	err := pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error {
 		var head int64
@@ -219,7 +207,7 @@ func (s *Server) pullDownlink(ctx context.Context, store, stream string, since i
 		if err != nil {
 			return err
 		}
-		return page.fill(rows, limit)
+		return fillPage(page, rows, limit)
 	})
 	if err != nil {
 		return nil, err
@@ -227,9 +215,11 @@ func (s *Server) pullDownlink(ctx context.Context, store, stream string, since i
 	return page, nil
 }
 
-// fill reads up to limit messages, and no more than pullBudget bytes of
-// items after the first; More is set when something was left.
-func (p *DownlinkPage) fill(rows pgx.Rows, limit int) error {
+// fillPage reads up to limit messages, and no more than pullBudget bytes
+// of items after the first; More is set when something was left. Each
+// message is encoded as the pos.Downlink it is, so the page reads exactly
+// as a page of pos.Downlink would.
+func fillPage(p *storesync.PullPage, rows pgx.Rows, limit int) error {
 	defer rows.Close()
 	size := 0
 	for rows.Next() {
@@ -243,12 +233,20 @@ func (p *DownlinkPage) fill(rows pgx.Rows, limit int) error {
 			p.More = true
 			break
 		}
-		var d pos.Downlink
-		d.Stream, d.Version = p.Stream, uint64(version)
-		if err := json.Unmarshal(items, &d.Items); err != nil {
+		m, err := encodeMessage(p.Stream, uint64(version), items)
+		if err != nil {
 			return err
 		}
-		p.Messages = append(p.Messages, d)
+		p.Messages = append(p.Messages, m)
 	}
 	return rows.Err()
+}
+
+// encodeMessage turns a stored row into the JSON of its pos.Downlink.
+func encodeMessage(stream string, version uint64, items json.RawMessage) (json.RawMessage, error) {
+	d := pos.Downlink{Stream: stream, Version: version}
+	if err := json.Unmarshal(items, &d.Items); err != nil {
+		return nil, err
+	}
+	return json.Marshal(d)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	gosync "sync"
 	"testing"
 	"time"
@@ -132,7 +133,7 @@ func checkPull(t *testing.T, base, store string, want []uint64) {
 		var got []uint64
 		since := uint64(0)
 		for page := 0; ; page++ {
-			var p central.DownlinkPage
+			var p storesync.PullPage
 			url := fmt.Sprintf("%s/api/v1/stores/%s/downlink?stream=prices&since=%d&limit=%d", base, store, since, limit)
 			if code := getJSON(t, url, &p); code != 200 {
 				t.Fatalf("GET %s: %d", url, code)
@@ -140,7 +141,7 @@ func checkPull(t *testing.T, base, store string, want []uint64) {
 			if p.Stream != "prices" || p.Head != head {
 				t.Fatalf("page %+v, want stream prices head %d", p, head)
 			}
-			for _, m := range p.Messages {
+			for _, m := range decodeMessages(t, &p) {
 				if m.Stream != "prices" || len(m.Items) != 1 {
 					t.Fatalf("message %+v", m)
 				}
@@ -158,10 +159,53 @@ func checkPull(t *testing.T, base, store string, want []uint64) {
 			t.Fatalf("limit %d: versions %v, want %v", limit, got, want)
 		}
 	}
-	var p central.DownlinkPage
+	var p storesync.PullPage
 	getJSON(t, fmt.Sprintf("%s/api/v1/stores/%s/downlink?stream=prices&since=%d", base, store, head), &p)
 	if len(p.Messages) != 0 || p.More || p.Head != head {
 		t.Fatalf("caught-up page %+v", p)
+	}
+}
+
+// decodeMessages decodes a pull page's messages.
+func decodeMessages(t *testing.T, p *storesync.PullPage) []pos.Downlink {
+	t.Helper()
+	out := make([]pos.Downlink, len(p.Messages))
+	for i, m := range p.Messages {
+		if err := json.Unmarshal(m, &out[i]); err != nil {
+			t.Fatalf("messages[%d] %s: %v", i, m, err)
+		}
+	}
+	return out
+}
+
+// TestDownlink_PullShape pins the pull API's exact JSON: field names and
+// order, messages never null, items compacted and HTML-escaped as
+// encoding/json does.
+func TestDownlink_PullShape(t *testing.T) {
+	h := newHarness(t)
+	c := h.startCentral(t)
+	body := `{"stream":"customers","items":[ {"name": "<b>A & B</b>", "id":"c1", "phone":"+79161234567"} ]}`
+	resp, err := http.Post(c.URL()+"/api/v1/downlink", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, tc := range []struct{ query, want string }{
+		{"stream=customers", `{"stream":"customers","head":1,"messages":[{"stream":"customers","version":1,"items":[{"id":"c1","name":"\u003cb\u003eA \u0026 B\u003c/b\u003e","phone":"+79161234567"}]}],"more":false}` + "\n"},
+		{"stream=customers&since=1", `{"stream":"customers","head":1,"messages":[],"more":false}` + "\n"},
+		{"stream=catalog", `{"stream":"catalog","head":0,"messages":[],"more":false}` + "\n"},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			resp, err := http.Get(c.URL() + "/api/v1/stores/s1/downlink?" + tc.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			got, _ := io.ReadAll(resp.Body)
+			if string(got) != tc.want {
+				t.Fatalf("body\n%s\nwant\n%s", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -209,7 +253,7 @@ func TestDownlink_Validation(t *testing.T) {
 			t.Fatalf("%q: %d %+v", q, code, p)
 		}
 	}
-	var p central.DownlinkPage
+	var p storesync.PullPage
 	if code := getJSON(t, c.URL()+"/api/v1/stores/s1/downlink?stream=catalog&limit=5000", &p); code != 200 || p.Head != 0 || p.Messages == nil {
 		t.Fatalf("empty stream: %d %+v", code, p)
 	}
@@ -246,9 +290,9 @@ func TestDownlink_ConcurrentPosts(t *testing.T) {
 	cursor := uint64(0)
 	pull := func() {
 		for {
-			var p central.DownlinkPage
+			var p storesync.PullPage
 			getJSON(t, fmt.Sprintf("%s/api/v1/stores/s1/downlink?stream=prices&since=%d&limit=7", c.URL(), cursor), &p)
-			for _, m := range p.Messages {
+			for _, m := range decodeMessages(t, &p) {
 				seen[m.Version] = true
 				cursor = m.Version
 			}
