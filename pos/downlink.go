@@ -166,3 +166,16 @@ type OutboxService interface {
 	// OutboxStats describes the current epoch's pending events.
 	OutboxStats(ctx context.Context) (OutboxStats, error)
 }
+
+// CustomerService finds the chain's customers that central sent down.
+type CustomerService interface {
+	// FindCustomer finds a customer by phone (E.164) or loyalty card.
+	// Codes: not_found.
+	FindCustomer(ctx context.Context, phone, card string) (*Customer, error)
+}
+
+// RemoteStockService tells what other shops have.
+type RemoteStockService interface {
+	// FindRemoteStock returns other shops' stock of a SKU, by shop.
+	FindRemoteStock(ctx context.Context, sku string) ([]RemoteStock, error)
+}

@@ -109,6 +109,30 @@ type Product struct {
 	Promotions  []Promotion  `json:"promotions,omitempty"`
 	Stock       Stock        `json:"stock"`
 	UpdatedAt   time.Time    `json:"updated_at"`
+	// What shoppers say, as central's catalog carries it: the average
+	// rating in tenths of a star (0-50), how many reviews there are, and
+	// a few of them to show.
+	Rating      int64    `json:"rating,omitempty"`
+	ReviewCount int64    `json:"review_count,omitempty"`
+	Reviews     []Review `json:"reviews,omitempty"`
+}
+
+// Review is one shopper's review of a product.
+type Review struct {
+	Author string    `json:"author"`
+	Rating int64     `json:"rating"` // 1-5 stars
+	Text   string    `json:"text"`
+	Date   time.Time `json:"date"`
+}
+
+// PersonalPrice is a unit price after a customer's personal discount of
+// pct percent, applied on top of the price in force (promotion included).
+// The shopper's page and the till both use it, so they always agree.
+func PersonalPrice(price, pct int64) int64 {
+	if pct <= 0 {
+		return price
+	}
+	return price - DivRound(price, min(pct, 100), 100)
 }
 
 // PriceAt returns the regular unit price in force at t: the point of the
@@ -206,6 +230,15 @@ func (p *Product) Validate() error {
 		return FieldErrorf("specs", "at most 200 specs")
 	case len(p.Images) > 32:
 		return FieldErrorf("images", "at most 32 images")
+	case p.Rating < 0 || p.Rating > 50 || p.ReviewCount < 0 || p.ReviewCount > MaxAmount:
+		return FieldErrorf("rating", "rating is 0 to 50 tenths of a star")
+	case len(p.Reviews) > 20:
+		return FieldErrorf("reviews", "at most 20 reviews")
+	}
+	for i, r := range p.Reviews {
+		if r.Rating < 1 || r.Rating > 5 || utf8.RuneCountInString(r.Author) > 100 || utf8.RuneCountInString(r.Text) > 2000 {
+			return FieldErrorf(fieldIndex("reviews", i), "a review has a rating of 1-5, an author of at most 100 and a text of at most 2000 characters")
+		}
 	}
 	for i, b := range p.Barcodes {
 		if err := ValidateBarcode(b); err != nil {
