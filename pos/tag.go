@@ -45,3 +45,53 @@ type TagLabel struct {
 	PriceVersion string    `json:"price_version"`
 	PrintedAt    time.Time `json:"printed_at"`
 }
+
+// NewTagLabel builds what a tag printed at time at shows for p: the price
+// the till charges then, the regular price struck through during a
+// promotion, and the price version (when the price in force took effect).
+// url is what the QR holds. ok is false when p has no price in force.
+func NewTagLabel(p *Product, code, url string, at time.Time) (label TagLabel, ok bool) {
+	regular, ok := p.PriceAt(at)
+	if !ok {
+		return TagLabel{}, false
+	}
+	promo, price := p.PromoAt(at, regular)
+	label = TagLabel{SKU: p.SKU, Code: code, Name: p.Name, Price: M(price, p.Currency),
+		PriceUnit: p.Unit.PriceUnit(), URL: url, PrintedAt: at.UTC(),
+		PriceVersion: priceVersion(p, at)}
+	if promo != nil {
+		old := M(regular, p.Currency)
+		label.OldPrice = &old
+	}
+	if len(p.Barcodes) > 0 {
+		label.Barcode = p.Barcodes[0]
+	}
+	return label, true
+}
+
+// PrintedTag returns the record of what the label shows.
+func (l *TagLabel) PrintedTag() PrintedTag {
+	t := PrintedTag{SKU: l.SKU, Code: l.Code, Price: l.Price.Amount, PrintedAt: l.PrintedAt}
+	if l.OldPrice != nil { // during a promotion the tag shows both
+		t.Price, t.PromoPrice = l.OldPrice.Amount, l.Price.Amount
+	}
+	return t
+}
+
+// priceVersion names the price in force at t by when it took effect, and
+// the promotion by when it ends.
+func priceVersion(p *Product, t time.Time) string {
+	var from time.Time
+	for _, pp := range p.Prices {
+		if !pp.EffectiveFrom.After(t) && !pp.EffectiveFrom.Before(from) {
+			from = pp.EffectiveFrom
+		}
+	}
+	v := "p" + from.UTC().Format("20060102.1504")
+	if regular, ok := p.PriceAt(t); ok {
+		if promo, _ := p.PromoAt(t, regular); promo != nil {
+			v += "-a" + promo.To.UTC().Format("20060102.1504")
+		}
+	}
+	return v
+}

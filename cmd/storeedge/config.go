@@ -42,6 +42,8 @@ type Config struct {
 	HTTP    HTTPConfig
 	Session SessionConfig
 	Sync    SyncConfig
+	Shopper ShopperConfig
+	Tags    TagsConfig
 
 	// ConfigFile is the YAML file that was read, "" if none.
 	ConfigFile string
@@ -82,6 +84,18 @@ type SessionConfig struct {
 	TTL time.Duration
 }
 
+// ShopperConfig tunes the in-store mode (keys shopper.*).
+type ShopperConfig struct {
+	CustomerTokenKey        string        // HMAC key of the chain app's customer tokens; "" = no personal prices
+	ReservationHold         time.Duration // how long a reservation holds stock
+	MaxReservationsPerPhone int           // active reservations one phone may have
+}
+
+// TagsConfig tunes price tags (keys tags.*).
+type TagsConfig struct {
+	QRLevel string // QR error correction: L, M, Q or H
+}
+
 // SyncConfig tunes the link to central (keys sync.*).
 type SyncConfig struct {
 	BatchEvents int   // most events in one MQTT message
@@ -114,6 +128,8 @@ func DefaultConfig() *Config {
 			RequestTimeout: 10 * time.Second, LoginRate: 10, ShopperRate: 120,
 		},
 		Session: SessionConfig{TTL: 12 * time.Hour},
+		Shopper: ShopperConfig{ReservationHold: 24 * time.Hour, MaxReservationsPerPhone: 3},
+		Tags:    TagsConfig{QRLevel: "M"},
 		Sync:    SyncConfig{BatchEvents: 500, BatchBytes: 64 << 10, Window: 8, AckTimeout: 30 * time.Second},
 		origins: make(map[string]configOrigin),
 	}

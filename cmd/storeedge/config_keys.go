@@ -73,6 +73,19 @@ var configKeys = []configKey{
 	{"sync.ca_file", "FILE", "PEM CA bundle to verify the broker", false, func(c *Config) any { return &c.Sync.CAFile }, nil},
 	{"sync.cert_file", "FILE", "PEM client certificate for the broker", false, func(c *Config) any { return &c.Sync.CertFile }, nil},
 	{"sync.key_file", "FILE", "PEM client key for the broker", false, func(c *Config) any { return &c.Sync.KeyFile }, nil},
+
+	{"shopper.customer_token_key", "SECRET", "key of the chain app's signed customer tokens (personal prices); empty = off", false, func(c *Config) any { return &c.Shopper.CustomerTokenKey }, checkTokenKey},
+	{"shopper.reservation_hold", "", "how long a reservation holds stock", false, func(c *Config) any { return &c.Shopper.ReservationHold }, checkDuration(time.Minute, 30*24*time.Hour)},
+	{"shopper.max_reservations_per_phone", "", "active reservations one phone may hold", false, func(c *Config) any { return &c.Shopper.MaxReservationsPerPhone }, checkInt(1, 100)},
+	{"tags.qr_level", "LEVEL", "QR error correction of price tags: L, M, Q or H", false, func(c *Config) any { return &c.Tags.QRLevel }, checkOneOf("L", "M", "Q", "H")},
+}
+
+// checkTokenKey wants no key, or one long enough to resist guessing.
+func checkTokenKey(p any) error {
+	if k := *p.(*string); k != "" && len(k) < 16 {
+		return errors.New("must be at least 16 characters")
+	}
+	return nil
 }
 
 // lookupConfigKey returns the descriptor of key, or nil.
