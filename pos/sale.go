@@ -52,7 +52,9 @@ type SaleRequest struct {
 // Validate checks the shape of a sale request before anything is priced or
 // written. currency is the shop's currency.
 func (r *SaleRequest) Validate(currency string) error {
-	if len(r.Lines) == 0 || len(r.Lines) > MaxSaleLines {
+	// A sale that collects a reservation may come without lines of its
+	// own: the storage layer adds the reserved ones before pricing.
+	if (len(r.Lines) == 0 && r.ReservationCode == "") || len(r.Lines) > MaxSaleLines {
 		return FieldErrorf("lines", "a sale has 1 to %d lines", MaxSaleLines)
 	}
 	for i, l := range r.Lines {
@@ -112,6 +114,10 @@ type SaleLine struct {
 	Total        Money  `json:"total"`    // VAT included
 	VATRate      int64  `json:"vat_rate"`
 	VAT          Money  `json:"vat"`
+	// PersonalDiscount is the customer's personal discount in percent,
+	// taken off UnitPrice on top of any promotion (0: none), so the
+	// receipt can say why the price is lower.
+	PersonalDiscount int64 `json:"personal_discount,omitempty"`
 	// Filled in as the line is returned.
 	ReturnedQty    int64 `json:"returned_qty"`
 	ReturnedAmount int64 `json:"returned_amount"`
@@ -180,13 +186,26 @@ type ProductLookup func(sku string) (*Product, error)
 // offending field ("lines[2].sku"). It fills no IDs, receipt number or
 // sequence; the storage layer does that in its transaction.
 func PriceSale(req *SaleRequest, lookup ProductLookup, at time.Time, currency string) (*Sale, error) {
+	return PriceSaleFor(req, lookup, at, currency, 0)
+}
+
+// PriceSaleFor is PriceSale for a known customer with a personal discount
+// of personalPct percent: every line's unit price is
+// PersonalPrice(price in force, personalPct), the same rule the shopper's
+// page uses, and the line records the percent. 0 (or less) means none.
+// A request still without lines (a reservation not yet merged in) is
+// refused: there would be nothing to sell.
+func PriceSaleFor(req *SaleRequest, lookup ProductLookup, at time.Time, currency string, personalPct int64) (*Sale, error) {
 	if err := req.Validate(currency); err != nil {
 		return nil, err
+	}
+	if len(req.Lines) == 0 {
+		return nil, FieldErrorf("lines", "a sale has 1 to %d lines", MaxSaleLines)
 	}
 	s := &Sale{CreatedAt: at, Customer: req.Customer, Lines: make([]SaleLine, 0, len(req.Lines))}
 	var total, discount int64
 	for i, lr := range req.Lines {
-		line, err := priceLine(lr, lookup, at, currency)
+		line, err := priceLineFor(lr, lookup, at, currency, personalPct)
 		if err == nil && line.Total.Amount > MaxAmount-total {
 			err = FieldErrorf("qty", "the sale total would exceed %d minor units", int64(MaxAmount))
 		}
@@ -225,8 +244,16 @@ func lineError(err error, i int) error {
 	return &c
 }
 
-// priceLine prices one line. Its errors carry fields relative to the line.
+// priceLine prices one line for no one in particular (no personal
+// discount). Its errors carry fields relative to the line.
 func priceLine(lr SaleLineRequest, lookup ProductLookup, at time.Time, currency string) (SaleLine, error) {
+	return priceLineFor(lr, lookup, at, currency, 0)
+}
+
+// priceLineFor prices one line: the regular price in force, the best
+// promotion, then the personal discount on top. Discount is everything
+// taken off the regular total. Its errors carry fields relative to the line.
+func priceLineFor(lr SaleLineRequest, lookup ProductLookup, at time.Time, currency string, personalPct int64) (SaleLine, error) {
 	p, err := findProduct(lr.SKU, lookup, currency)
 	if err != nil {
 		return SaleLine{}, err
@@ -236,6 +263,7 @@ func priceLine(lr SaleLineRequest, lookup ProductLookup, at time.Time, currency 
 		return SaleLine{}, Errorf(CodeUnknownSKU, "SKU %q has no price yet", lr.SKU)
 	}
 	promo, price := p.PromoAt(at, regular)
+	price = PersonalPrice(price, personalPct)
 	div := p.Unit.PriceDivisor()
 	lineTotal := DivRound(price, lr.Qty, div)
 	if lineTotal > MaxAmount { // keeps every sum of lines far from overflow
@@ -250,6 +278,9 @@ func priceLine(lr SaleLineRequest, lookup ProductLookup, at time.Time, currency 
 	}
 	if promo != nil {
 		l.PromotionID = promo.ID
+	}
+	if personalPct > 0 {
+		l.PersonalDiscount = min(personalPct, 100)
 	}
 	return l, nil
 }

@@ -10,7 +10,7 @@ import (
 func TestNewTagLabel(t *testing.T) {
 	at := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	p := &pos.Product{SKU: "A", Name: "Сыр", Unit: pos.UnitGram, Currency: "RUB", Barcodes: []string{"4600000000008"},
-		Prices: []pos.PricePoint{{Amount: 89900}, {Amount: 99900, EffectiveFrom: at.Add(time.Hour)}},
+		Prices:     []pos.PricePoint{{Amount: 89900}, {Amount: 99900, EffectiveFrom: at.Add(time.Hour)}},
 		Promotions: []pos.Promotion{{Kind: pos.PromoPercent, Value: 10, From: at.Add(-time.Hour), To: at.Add(30 * time.Minute)}}}
 
 	l, ok := pos.NewTagLabel(p, "code", "https://shop/t/code", at)

@@ -44,6 +44,15 @@ type DB struct {
 	Now             func() time.Time
 	Logger          *slog.Logger
 
+	// In-store mode. Zero values mean the defaults NewDB sets.
+	ReservationHold         time.Duration     // how long a reservation holds stock (24h)
+	MaxReservationsPerPhone int               // active reservations one phone may hold (3)
+	NewTagCode              func() string     // makes a new tag code (main sets qr.NewTagCode)
+	ValidTagCode            func(string) bool // checks a tag code's form and check (nil: any)
+	// NormalizeTagCode turns a code as typed or scanned (case, look-alike
+	// characters) into its stored form; ok false means it cannot be one.
+	NormalizeTagCode func(string) (string, bool)
+
 	bolt     *bbolt.DB
 	epoch    string
 	created  bool // the file was created by this Open
@@ -65,7 +74,9 @@ func NewDB(dir string) *DB {
 		Dir: dir, StoreID: "store-1", Currency: "RUB",
 		BatchSize: 256, SessionTTL: 12 * time.Hour,
 		Now: time.Now, Logger: slog.Default(),
-		notify: make(chan struct{}, 1),
+		ReservationHold: DefaultReservationHold, MaxReservationsPerPhone: DefaultMaxReservationsPerPhone,
+		NewTagCode: newLocalTagCode,
+		notify:     make(chan struct{}, 1),
 	}
 }
 

@@ -99,11 +99,17 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string
 	if err != nil {
 		return nil, false, err
 	}
-	if req.ReservationCode != "" {
-		return nil, false, &pos.Error{Code: pos.CodeNotFound, Field: "reservation_code", Message: "No such reservation in this shop."}
-	}
 	now := s.db.Now().UTC()
-	sale, err := pos.PriceSale(req, func(sku string) (*pos.Product, error) { return findProduct(tx, sku) }, now, s.db.Currency)
+	res, priced, err := takeReservation(tx, req, now)
+	if err != nil {
+		return nil, false, err
+	}
+	pct, err := personalPercent(tx, req.Customer)
+	if err != nil {
+		return nil, false, err
+	}
+	lookup := func(sku string) (*pos.Product, error) { return findProduct(tx, sku) }
+	sale, err := pos.PriceSaleFor(priced, lookup, now, s.db.Currency, pct)
 	if err != nil {
 		return nil, false, err
 	}
@@ -115,7 +121,73 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string
 	if err := s.recordSale(tx, sale, shift, k, hash); err != nil {
 		return nil, false, err
 	}
+	if res != nil {
+		c := closing{status: pos.ReservationFulfilled, closedAt: now, saleID: sale.ID, terminal: sale.TerminalID, at: now}
+		if err := s.db.closeReservation(tx, res.key, res.rec, c); err != nil {
+			return nil, false, err
+		}
+	}
 	return sale, true, nil
+}
+
+// takenReservation is the reservation a sale collects.
+type takenReservation struct {
+	key []byte
+	rec *reservationRecord
+}
+
+// takeReservation finds the active reservation a sale names and returns
+// the request to price: the till's lines, then what is reserved. The
+// cashier may have scanned the reserved goods too, so the sale holds
+// max(scanned, reserved) of the SKU: the shortfall is added as a line of
+// its own, and nothing when the till's lines already hold enough. The
+// request itself is not changed (a group member may run twice). Codes:
+// not_found, conflict (no longer active), both with field reservation_code.
+func takeReservation(tx *bbolt.Tx, req *pos.SaleRequest, now time.Time) (*takenReservation, *pos.SaleRequest, error) {
+	if req.ReservationCode == "" {
+		return nil, req, nil
+	}
+	key, rec, err := findReservation(tx, req.ReservationCode)
+	if err != nil {
+		return nil, nil, err
+	} else if rec == nil {
+		return nil, nil, errNoReservation("reservation_code")
+	} else if !rec.Active(now) {
+		return nil, nil, errNotActive("reservation_code", present(rec, now))
+	}
+	var scanned int64
+	for _, l := range req.Lines {
+		if l.SKU == rec.SKU {
+			scanned += l.Qty
+		}
+	}
+	priced := *req
+	priced.Lines = append(make([]pos.SaleLineRequest, 0, len(req.Lines)+1), req.Lines...)
+	if scanned < rec.Qty {
+		priced.Lines = append(priced.Lines, pos.SaleLineRequest{SKU: rec.SKU, Qty: rec.Qty - scanned})
+	}
+	return &takenReservation{key: key, rec: rec}, &priced, nil
+}
+
+// personalPercent returns the personal discount of the customer a sale
+// names, by phone or else by card; 0 when the shop does not know them
+// (no error: the sale goes on at the shelf price).
+func personalPercent(tx *bbolt.Tx, ref *pos.CustomerRef) (int64, error) {
+	if ref == nil {
+		return 0, nil
+	}
+	var c *pos.Customer
+	var err error
+	if ref.Phone != "" {
+		c, err = customerByIndex(tx, bucketCustomersByPhone, ref.Phone)
+	}
+	if c == nil && err == nil && ref.Card != "" {
+		c, err = customerByIndex(tx, bucketCustomersByCard, ref.Card)
+	}
+	if c == nil || err != nil {
+		return 0, err
+	}
+	return c.DiscountPercent, nil
 }
 
 // recordSale writes the sale event first (to learn its storeseq), then the

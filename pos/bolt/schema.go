@@ -47,6 +47,7 @@ var (
 var migrations = []func(tx *bbolt.Tx, now time.Time) error{
 	migrateV1,
 	migrateV2,
+	migrateV3,
 }
 
 // SchemaVersion is the schema this build writes.
@@ -89,6 +90,30 @@ func migrateV2(tx *bbolt.Tx, now time.Time) error {
 		bucketCustomersByPhone, bucketCustomersByCard, bucketStockElsewhere, bucketPickups,
 		bucketDownlinkVersions, bucketDownlinkCursors, bucketDeadLetters, bucketShiftCloseSeqs,
 		bucketOutboxPrev} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Buckets of schema v3: the in-store mode. Reservations are keyed by the
+// SHA-256 of their code, as sessions are by their token's, so a lookup's
+// timing says nothing about the secret.
+var (
+	bucketReservations      = []byte("reservations")            // sha256(code) → reservationRecord JSON
+	bucketReservationPhones = []byte("reservations_by_phone")   // phone \x00 sha256(code) → nil, active only
+	bucketReservationExpiry = []byte("reservation_expiry")      // expires_at unix nanos (8) + sha256(code) → nil, active only
+	bucketReservationShort  = []byte("reservation_short_codes") // short code → sha256(code), active only
+	bucketTagCodes          = []byte("tag_codes")               // sku → tag code (never deleted)
+	bucketTagSKUs           = []byte("tag_skus")                // tag code → sku
+	bucketPrintedTags       = []byte("printed_tags")            // sku → pos.PrintedTag JSON
+)
+
+// migrateV3 adds the buckets of reservations and price tags.
+func migrateV3(tx *bbolt.Tx, now time.Time) error {
+	for _, name := range [][]byte{bucketReservations, bucketReservationPhones, bucketReservationExpiry,
+		bucketReservationShort, bucketTagCodes, bucketTagSKUs, bucketPrintedTags} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}

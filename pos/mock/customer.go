@@ -1,0 +1,32 @@
+package mock
+
+import (
+	"context"
+
+	"github.com/storeedge/storeedge/pos"
+)
+
+var (
+	_ pos.CustomerService    = (*CustomerService)(nil)
+	_ pos.RemoteStockService = (*RemoteStockService)(nil)
+)
+
+// CustomerService is a mock of pos.CustomerService.
+type CustomerService struct {
+	FindCustomerFn func(ctx context.Context, phone, card string) (*pos.Customer, error)
+}
+
+// FindCustomer calls FindCustomerFn.
+func (s *CustomerService) FindCustomer(ctx context.Context, phone, card string) (*pos.Customer, error) {
+	return s.FindCustomerFn(ctx, phone, card)
+}
+
+// RemoteStockService is a mock of pos.RemoteStockService.
+type RemoteStockService struct {
+	FindRemoteStockFn func(ctx context.Context, sku string) ([]pos.RemoteStock, error)
+}
+
+// FindRemoteStock calls FindRemoteStockFn.
+func (s *RemoteStockService) FindRemoteStock(ctx context.Context, sku string) ([]pos.RemoteStock, error) {
+	return s.FindRemoteStockFn(ctx, sku)
+}
