@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"sync":              {"pos"},
 	"sync/central":      {"pos", "sync"},
 	"sync/synctest":     {},
-	"qr":                {},
+	"qr":                {"pos"},
 	"firmware-profiles": {},
 }
 
