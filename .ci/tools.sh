@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the integration tests run against (a private Mosquitto and a
-# private PostgreSQL, started by the tests themselves) when it is missing.
+# Installs what the integration tests run against when it is missing: a
+# private Mosquitto and PostgreSQL (started by the tests themselves),
+# headless Chromium for the shopper's page, and poppler/zbar to read printed
+# tags back.
 # As root it uses apt-get; otherwise it says what to install and, in CI,
 # fails. Running it once before `go test` keeps parallel test packages from
 # racing each other for the dpkg lock.
@@ -9,6 +11,9 @@ set -euo pipefail
 missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v chromium-headless-shell >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1 || missing+=(chromium-headless-shell)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

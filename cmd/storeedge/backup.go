@@ -97,9 +97,11 @@ func backupOffline(dir, out string) (int64, error) {
 	return bolt.WriteFileAtomic(out, pr)
 }
 
-// controlSocket serves hot backups to `storeedge backup` while serve runs.
+// controlSocket serves hot backups to `storeedge backup`, and price tags to
+// `storeedge tags`, while serve holds the database.
 type controlSocket struct {
 	DB     *bolt.DB
+	Tags   tagPrinting
 	Logger *slog.Logger
 
 	ln net.Listener
@@ -143,13 +145,25 @@ func (s *controlSocket) serve() {
 
 func (s *controlSocket) handle(conn net.Conn) {
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	line, err := bufio.NewReader(io.LimitReader(conn, 64)).ReadString('\n')
-	if err != nil || strings.TrimSpace(line) != "backup" {
-		fmt.Fprintf(conn, "ERR unknown request\n")
+	line, err := bufio.NewReader(io.LimitReader(conn, 64<<10)).ReadString('\n')
+	if err != nil {
+		fmt.Fprintf(conn, "ERR no request\n")
 		return
 	}
 	_ = conn.SetReadDeadline(time.Time{})
-	_, err = s.DB.Backup(conn, func(size int64) error {
+	cmd, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+	switch cmd {
+	case "backup":
+		s.backup(conn)
+	case "tags":
+		s.tags(conn, arg)
+	default:
+		fmt.Fprintf(conn, "ERR unknown request\n")
+	}
+}
+
+func (s *controlSocket) backup(conn net.Conn) {
+	_, err := s.DB.Backup(conn, func(size int64) error {
 		_, err := fmt.Fprintf(conn, "%s%d\n", backupHeader, size)
 		return err
 	})

@@ -63,6 +63,7 @@ Usage:
   storeedge terminal add --data DIR --name NAME             enrol a till; prints its token once
   storeedge cashier add --data DIR --name NAME --pin PIN [--role cashier|manager]
   storeedge catalog import --data DIR FILE.csv|FILE.json    load products, prices, stock
+  storeedge tags --data DIR --sku A,B,...|--stale --out FILE.pdf|FILE.png   print QR price tags
   storeedge backup --data DIR --out FILE                    consistent copy, also while serve runs
   storeedge compact --data DIR [--out FILE]                 rewrite the stopped database without free pages
   storeedge central --broker URL --database-url URL         the central office receiver (--help for flags)
@@ -106,6 +107,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.runBackup(ctx, rest)
 	case "compact":
 		return m.runCompact(ctx, rest)
+	case "tags":
+		return m.runTags(ctx, rest)
 	case "central":
 		return m.runCentral(ctx, rest)
 	case "version":

@@ -9,16 +9,21 @@ import (
 	"github.com/storeedge/storeedge/pos/bolt"
 )
 
-// pruneEvery is how often acknowledged history past the retention goes.
-const pruneEvery = time.Hour
+// How often the housekeeping runs.
+const (
+	pruneEvery  = time.Hour        // acknowledged history past the retention goes
+	expireEvery = 30 * time.Second // reservations past their hold release stock
+)
 
-// pruner removes, every hour, what central has acknowledged and is older
-// than the retention, so the file stays within its budget. It never touches
-// an event central has not acknowledged.
+// pruner does the server's housekeeping: every hour it removes what central
+// has acknowledged and is older than the retention, so the file stays
+// within its budget (it never touches an event central has not
+// acknowledged), and every 30 s it releases reservations whose hold ended.
 type pruner struct {
-	DB        *bolt.DB
-	Retention time.Duration
-	Logger    *slog.Logger
+	DB           *bolt.DB
+	Retention    time.Duration
+	Reservations *bolt.ReservationService
+	Logger       *slog.Logger
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -32,15 +37,19 @@ func (p *pruner) Start() {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		t := time.NewTimer(time.Minute)
-		defer t.Stop()
+		prune := time.NewTimer(time.Minute)
+		defer prune.Stop()
+		expire := time.NewTicker(expireEvery)
+		defer expire.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
-			case <-t.C:
+			case <-prune.C:
 				p.once(ctx)
-				t.Reset(pruneEvery)
+				prune.Reset(pruneEvery)
+			case <-expire.C:
+				p.expire(ctx)
 			}
 		}
 	}()
@@ -54,6 +63,18 @@ func (p *pruner) once(ctx context.Context) {
 	}
 	if res.Sales+res.Returns+res.Shifts+res.Pickups > 0 {
 		p.Logger.Info("pruned synced history", "sales", res.Sales, "returns", res.Returns, "shifts", res.Shifts, "pickups", res.Pickups)
+	}
+}
+
+func (p *pruner) expire(ctx context.Context) {
+	if p.Reservations == nil {
+		return
+	}
+	n, err := p.Reservations.ExpireReservations(ctx)
+	if err != nil && ctx.Err() == nil {
+		p.Logger.Error("expiring reservations failed", "err", err)
+	} else if n > 0 {
+		p.Logger.Info("reservations expired", "count", n)
 	}
 }
 

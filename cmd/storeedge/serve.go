@@ -66,7 +66,8 @@ func (s *server) open(ctx context.Context, m *Main) error {
 	if err := s.openRelay(); err != nil {
 		return err
 	}
-	s.prune = &pruner{DB: s.db, Retention: s.cfg.Storage.Retention, Logger: s.logger.With("component", "prune")}
+	s.prune = &pruner{DB: s.db, Retention: s.cfg.Storage.Retention, Reservations: bolt.NewReservationService(s.db),
+		Logger: s.logger.With("component", "housekeeping")}
 	s.prune.Start()
 	s.control = &controlSocket{DB: s.db, Logger: s.logger.With("component", "control")}
 	if err := s.control.Open(s.cfg.Data); err != nil {
@@ -86,6 +87,8 @@ func (s *server) openDB() error {
 	db.StoreID, db.Currency = c.Store, c.Currency
 	db.InitialMmapSize, db.MaxSize, db.FreelistSync = int(c.Storage.InitialMmapSize), c.Storage.MaxSize, c.Storage.FreelistSync
 	db.BatchSize, db.BatchDelay, db.SessionTTL = c.Storage.BatchSize, c.Storage.BatchDelay, c.Session.TTL
+	db.ReservationHold, db.MaxReservationsPerPhone = c.Shopper.ReservationHold, c.Shopper.MaxReservationsPerPhone
+	setTagCodes(db)
 	db.Logger = s.logger.With("component", "bolt")
 	if err := db.Open(); err != nil {
 		if errors.Is(err, bolt.ErrLocked) {
