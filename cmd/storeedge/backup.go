@@ -138,6 +138,11 @@ func (s *controlSocket) serve() {
 		go func() {
 			defer s.wg.Done()
 			defer conn.Close()
+			defer func() { // a bug here must not take the till down
+				if r := recover(); r != nil {
+					s.Logger.Error("control request panicked", "panic", r)
+				}
+			}()
 			s.handle(conn)
 		}()
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/storeedge/storeedge/edge"
 	"github.com/storeedge/storeedge/pos/bolt"
+	"github.com/storeedge/storeedge/qr"
 	storesync "github.com/storeedge/storeedge/sync"
 )
 
@@ -69,7 +70,7 @@ func (s *server) open(ctx context.Context, m *Main) error {
 	s.prune = &pruner{DB: s.db, Retention: s.cfg.Storage.Retention, Reservations: bolt.NewReservationService(s.db),
 		Logger: s.logger.With("component", "housekeeping")}
 	s.prune.Start()
-	s.control = &controlSocket{DB: s.db, Logger: s.logger.With("component", "control")}
+	s.control = &controlSocket{DB: s.db, Logger: s.logger.With("component", "control"), Tags: s.tagPrinting()}
 	if err := s.control.Open(s.cfg.Data); err != nil {
 		return err
 	}
@@ -125,6 +126,12 @@ func (s *server) newHTTP() *edge.Server {
 		h.SyncStatusService = s.relay
 	}
 	return h
+}
+
+// tagPrinting is what the server needs to print tags for `storeedge tags`.
+func (s *server) tagPrinting() tagPrinting {
+	level, _ := qr.ParseLevel(s.cfg.Tags.QRLevel) // validated with the config
+	return tagPrinting{Catalog: bolt.NewCatalogService(s.db), Tags: bolt.NewTagService(s.db), Now: s.db.Now, Level: level}
 }
 
 // openRelay starts the link to central when there is one to make: a
