@@ -35,6 +35,8 @@ type Server struct {
 	met  *metrics
 	log  *slog.Logger
 
+	forms *formGuard // makes and checks the tokens of the shopper's forms
+
 	// Addr is the listen address, e.g. "127.0.0.1:8080" or ":0".
 	Addr string
 	// BodyLimit is the largest request body accepted, in bytes.
@@ -69,13 +71,43 @@ type Server struct {
 	// Now is the clock used to show current prices.
 	Now func() time.Time
 
+	// ShopperEnabled turns on the "shopper" role: the tag pages /t/{code},
+	// /api/v1/instore/tags, the price check, reservations and orders.
+	ShopperEnabled bool
+	// ShopperRate is the number of requests per minute per client IP on
+	// every shopper endpoint (zero: DefaultShopperRate; negative: no limit,
+	// for load tests).
+	ShopperRate int
+	// PublicURL is the base URL shoppers' phones reach this server at, as
+	// printed in tag QR codes, e.g. "http://shop.example:8080" (empty: the
+	// base URL of the request that prints).
+	PublicURL string
+	// CustomerTokenKey verifies the customer tokens of the chain's app
+	// (HMAC-SHA256); empty turns shopper identification off.
+	CustomerTokenKey []byte
+	// QRPNG draws a QR code holding content as a PNG (the pickup QR of a
+	// reservation); required with ShopperEnabled.
+	QRPNG func(content string) ([]byte, error)
+	// TagsEnabled turns on the "tags" role: tag.png and tags.pdf, for staff.
+	TagsEnabled bool
+	// TagPrinter draws tags for the tags role.
+	TagPrinter TagPrinter
+
 	// Services the handlers call. AuthService and SyncStatusService are
-	// always needed; the others only with TillEnabled.
-	AuthService       pos.AuthService
-	CatalogService    pos.CatalogService
-	SaleService       pos.SaleService
-	ShiftService      pos.ShiftService
-	SyncStatusService pos.SyncStatusService
+	// always needed; the others only with the roles that use them:
+	// CatalogService with every role but sync; Sale and Shift with the
+	// till; Reservation and Tag with the shopper; Tag with tags. Customer
+	// and RemoteStock are optional (nil: no personal prices, no stock of
+	// nearby shops).
+	AuthService        pos.AuthService
+	CatalogService     pos.CatalogService
+	SaleService        pos.SaleService
+	ShiftService       pos.ShiftService
+	SyncStatusService  pos.SyncStatusService
+	ReservationService pos.ReservationService
+	TagService         pos.TagService
+	CustomerService    pos.CustomerService
+	RemoteStockService pos.RemoteStockService
 }
 
 // NewServer returns a server with the defaults above, the till role on, the
@@ -124,6 +156,10 @@ func (s *Server) check() error {
 		return errors.New("edge: the till role needs CatalogService, SaleService and ShiftService")
 	case s.TillEnabled && !pos.ValidCurrency(s.Currency):
 		return fmt.Errorf("edge: currency %q is not an ISO 4217 code", s.Currency)
+	case s.ShopperEnabled && (s.CatalogService == nil || s.TagService == nil || s.ReservationService == nil || s.QRPNG == nil):
+		return errors.New("edge: the shopper role needs CatalogService, TagService, ReservationService and QRPNG")
+	case s.TagsEnabled && (s.CatalogService == nil || s.TagService == nil || s.TagPrinter == nil):
+		return errors.New("edge: the tags role needs CatalogService, TagService and TagPrinter")
 	}
 	return nil
 }
@@ -193,6 +229,7 @@ func (s *Server) newApp() *fiber.App {
 		s.log = s.log.With("store", s.StoreID)
 	}
 	s.met = s.newMetrics()
+	s.forms = newFormGuard()
 	app := fiber.New(fiber.Config{
 		BodyLimit:    s.bodyLimit(),
 		Concurrency:  s.Concurrency,
@@ -217,10 +254,19 @@ func (s *Server) registerRoutes(app *fiber.App) {
 	app.Get("/metrics", s.metricsHandler())
 	app.Post("/api/v1/logout", s.handleLogout)
 	app.Get("/api/v1/sync/status", s.authenticate, s.handleSyncStatus)
+	if s.ShopperEnabled {
+		s.registerShopperRoutes(app)
+	}
+	if s.TagsEnabled {
+		s.registerTagRoutes(app)
+	}
+	if s.TillEnabled || s.TagsEnabled {
+		// Staff log in at a till; tags are printed by staff too.
+		app.Post("/api/v1/login", s.loginLimiter(), s.handleLogin)
+	}
 	if !s.TillEnabled {
 		return
 	}
-	app.Post("/api/v1/login", s.loginLimiter(), s.handleLogin)
 	s.registerProductRoutes(app)
 	s.registerSaleRoutes(app)
 	s.registerReturnRoutes(app)

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/storeedge/storeedge/edge"
+	"github.com/storeedge/storeedge/pos"
 	"github.com/storeedge/storeedge/pos/bolt"
 	"github.com/storeedge/storeedge/qr"
 	storesync "github.com/storeedge/storeedge/sync"
@@ -121,11 +122,38 @@ func (s *server) newHTTP() *edge.Server {
 	h.CatalogService = bolt.NewCatalogService(s.db)
 	h.SaleService = bolt.NewSaleService(s.db)
 	h.ShiftService = bolt.NewShiftService(s.db)
+	s.shopperHTTP(h)
 	h.SyncStatusService = bolt.NewOutboxService(s.db)
 	if s.relay != nil {
 		h.SyncStatusService = s.relay
 	}
 	return h
+}
+
+// shopperHTTP wires the shopper role (tag pages, price checks,
+// reservations) and the tags role (tag images and sheets).
+func (s *server) shopperHTTP(h *edge.Server) {
+	c := s.cfg
+	level, _ := qr.ParseLevel(c.Tags.QRLevel) // validated with the config
+	downlink := bolt.NewDownlinkService(s.db)
+	h.ShopperEnabled, h.TagsEnabled = c.HasRole(RoleShopper), c.HasRole(RoleTags)
+	h.ShopperRate, h.PublicURL = c.HTTP.ShopperRate, c.PublicURL
+	h.CustomerTokenKey = []byte(c.Shopper.CustomerTokenKey)
+	h.ReservationService, h.TagService = bolt.NewReservationService(s.db), bolt.NewTagService(s.db)
+	h.CustomerService, h.RemoteStockService = downlink, downlink
+	h.QRPNG = func(content string) ([]byte, error) { return qr.PNG(content, 320, level) }
+	h.TagPrinter = qrPrinter{level: level}
+}
+
+// qrPrinter adapts package qr to edge.TagPrinter.
+type qrPrinter struct{ level qr.Level }
+
+func (p qrPrinter) TagPNG(label pos.TagLabel) ([]byte, error) {
+	return qr.TagPNG(label, qr.TagOptions{Level: p.level})
+}
+
+func (p qrPrinter) WriteSheet(w io.Writer, labels []pos.TagLabel) error {
+	return qr.WriteSheet(w, labels, qr.SheetOptions{Level: p.level})
 }
 
 // tagPrinting is what the server needs to print tags for `storeedge tags`.

@@ -3,9 +3,11 @@ package main_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,63 +26,93 @@ type shop struct {
 	args   []string
 }
 
+// shopSetup is what may differ between shops: the tests' shops use the
+// test catalog and a client per till, the benchmark's its own.
+type shopSetup struct {
+	catalog string       // the catalog file to import
+	cashier string       // the cashier every till logs in as (PIN 1357)
+	http    *http.Client // the tills' client; nil: a default one each
+}
+
 // newShop enrols tills, imports the test catalog and starts serve.
-func newShop(t *testing.T, store string, tills int, args ...string) *shop {
-	s := &shop{dir: t.TempDir(), store: store, args: append([]string{"--store", store, "--http-login-rate", "10000"}, args...)}
+func newShop(tb testing.TB, store string, tills int, args ...string) *shop {
+	tb.Helper()
+	return newShopWith(tb, shopSetup{catalog: "testdata/catalog.json", cashier: "sync"}, store, tills, args...)
+}
+
+// newShopWith is newShop with the catalog, cashier and client of setup.
+func newShopWith(tb testing.TB, setup shopSetup, store string, tills int, args ...string) *shop {
+	tb.Helper()
+	s := &shop{dir: tb.TempDir(), store: store, args: append([]string{"--store", store, "--http-login-rate", "10000"}, args...)}
 	for i := range tills {
-		s.tokens = append(s.tokens, strings.TrimSpace(mustRun(t, "terminal", "add", "--data", s.dir, "--name", fmt.Sprintf("till-%d", i))))
+		s.tokens = append(s.tokens, strings.TrimSpace(mustRun(tb, "terminal", "add", "--data", s.dir, "--name", fmt.Sprintf("till-%d", i))))
 	}
-	mustRun(t, "cashier", "add", "--data", s.dir, "--name", "sync", "--pin", "1357")
-	mustRun(t, "catalog", "import", "--data", s.dir, "testdata/catalog.json")
-	s.start(t)
+	mustRun(tb, "cashier", "add", "--data", s.dir, "--name", setup.cashier, "--pin", "1357")
+	mustRun(tb, "catalog", "import", "--data", s.dir, setup.catalog)
+	s.start(tb)
 	for i := range s.tokens {
 		c := newClient(s.proc.URL)
-		c.login(t, s.tokens[i], "sync", "1357")
-		c.must(t, 201, "POST", "/api/v1/shifts", map[string]any{"opening_float": money(0)}, nil, nil)
+		if setup.http != nil {
+			c.http = setup.http
+		}
+		c.login(tb, s.tokens[i], setup.cashier, "1357")
+		c.must(tb, 201, "POST", "/api/v1/shifts", map[string]any{"opening_float": money(0)}, nil, nil)
 		s.tills = append(s.tills, c)
 	}
 	return s
 }
 
 // start (re)starts the shop's server; sessions survive in the database.
-func (s *shop) start(t *testing.T) {
-	s.proc = startServe(t, s.dir, s.args...)
+func (s *shop) start(tb testing.TB) {
+	tb.Helper()
+	s.proc = startServe(tb, s.dir, s.args...)
 	for _, c := range s.tills {
 		c.base = s.proc.URL
 	}
 }
 
-// sell posts n sales spread over the tills and returns the sale ids.
-func (s *shop) sell(t *testing.T, n int) []string {
+// sell posts n sales of the test catalog spread over the tills and returns
+// the sale ids.
+func (s *shop) sell(tb testing.TB, n int) []string {
+	tb.Helper()
+	return s.sellEach(tb, n, func(int) any {
+		return map[string]any{"lines": []any{map[string]any{"sku": "A1", "qty": 1}, map[string]any{"sku": "A4", "qty": 250}},
+			"payments": []any{map[string]any{"method": "cash", "amount": money(100000)}}}
+	})
+}
+
+// sellEach posts n sales spread over the tills, the j-th with body(j), and
+// returns the sale ids. The first failure stops every till.
+func (s *shop) sellEach(tb testing.TB, n int, body func(j int) any) []string {
+	tb.Helper()
 	var mu sync.Mutex
 	var ids []string
 	var wg sync.WaitGroup
+	var failed atomic.Bool
 	for i, c := range s.tills {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := i; j < n; j += len(s.tills) {
+		wg.Go(func() {
+			for j := i; j < n && !failed.Load(); j += len(s.tills) {
 				var sale struct{ ID string }
-				body := map[string]any{"lines": []any{map[string]any{"sku": "A1", "qty": 1}, map[string]any{"sku": "A4", "qty": 250}},
-					"payments": []any{map[string]any{"method": "cash", "amount": money(100000)}}}
-				code, err := c.do("POST", "/api/v1/sales", body, map[string]string{"Idempotency-Key": uuid.NewString()}, &sale)
+				code, err := c.do("POST", "/api/v1/sales", body(j), map[string]string{"Idempotency-Key": uuid.NewString()}, &sale)
 				if err != nil || code != 201 {
-					t.Errorf("sale: %d %v", code, err)
+					failed.Store(true)
+					tb.Errorf("sale %d of %d: status %d, %v", j, n, code, err)
 					return
 				}
 				mu.Lock()
 				ids = append(ids, sale.ID)
 				mu.Unlock()
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
+	if failed.Load() {
+		tb.FailNow()
 	}
 	return ids
 }
 
+// syncStatus is the answer of GET /api/v1/sync/status.
 type syncStatus struct {
 	Connected     bool   `json:"connected"`
 	PendingEvents int    `json:"pending_events"`
@@ -90,55 +122,75 @@ type syncStatus struct {
 	DeadLetters   int    `json:"dead_letters"`
 }
 
-func (s *shop) status(t *testing.T) syncStatus {
+// drained reports whether the outbox is empty and central acked all of it.
+func (st syncStatus) drained() bool { return st.PendingEvents == 0 && st.LastAckSeq == st.NextSeq-1 }
+
+// status reads the shop's sync status through its first till.
+func (s *shop) status(tb testing.TB) syncStatus {
+	tb.Helper()
 	var st syncStatus
-	s.tills[0].must(t, 200, "GET", "/api/v1/sync/status", nil, nil, &st)
+	s.tills[0].must(tb, 200, "GET", "/api/v1/sync/status", nil, nil, &st)
 	return st
 }
 
 // waitDrained waits until the shop's outbox is empty and central acked all.
-func (s *shop) waitDrained(t *testing.T, d time.Duration) syncStatus {
+func (s *shop) waitDrained(tb testing.TB, d time.Duration) syncStatus {
+	tb.Helper()
+	return s.pollDrained(tb, d, 100*time.Millisecond, nil)
+}
+
+// pollDrained polls the shop's status every `every`, passing each to seen
+// (if not nil), until it is drained, and fails with the tail of the edge's
+// log if that takes longer than d.
+func (s *shop) pollDrained(tb testing.TB, d, every time.Duration, seen func(syncStatus)) syncStatus {
+	tb.Helper()
 	deadline := time.Now().Add(d)
 	for {
-		st := s.status(t)
-		if st.PendingEvents == 0 && st.LastAckSeq == st.NextSeq-1 {
+		st := s.status(tb)
+		if seen != nil {
+			seen(st)
+		}
+		if st.drained() {
 			return st
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("store %s not drained after %v: %+v", s.store, d, st)
+			tb.Fatalf("store %s not drained after %v: %+v\nedge log:\n%s", s.store, d, st, tail(s.proc.stderr.String(), 4000))
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(every)
 	}
 }
 
+// tail returns the last n bytes of s.
+func tail(s string, n int) string { return s[max(len(s)-n, 0):] }
+
 // startCentral starts `storeedge central` and waits for its URL.
-func startCentral(t *testing.T, broker, dbURL string, args ...string) *proc {
-	t.Helper()
-	return startProc(t, append([]string{"central", "--broker", broker, "--database-url", dbURL, "--listen", "127.0.0.1:0"}, args...)...)
+func startCentral(tb testing.TB, broker, dbURL string, args ...string) *proc {
+	tb.Helper()
+	return startProc(tb, append([]string{"central", "--broker", broker, "--database-url", dbURL, "--listen", "127.0.0.1:0"}, args...)...)
 }
 
 // centralEvents checks central's copy of a store's events: every storeseq
 // of the epoch from 1 to upto exactly once, and returns the count of sales.
-func centralEvents(t *testing.T, dbURL, store, epoch string, upto uint64) int {
-	t.Helper()
+func centralEvents(tb testing.TB, dbURL, store, epoch string, upto uint64) int {
+	tb.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer conn.Close(ctx)
 	var n, distinct, lo, hi int64
 	err = conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT seq), coalesce(min(seq),0), coalesce(max(seq),0)
 		FROM events WHERE store=$1 AND epoch=$2`, store, epoch).Scan(&n, &distinct, &lo, &hi)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if uint64(n) != upto || uint64(distinct) != upto || (upto > 0 && (lo != 1 || uint64(hi) != upto)) {
-		t.Fatalf("central has %d events (%d distinct, %d..%d) of %s/%s, want 1..%d once each", n, distinct, lo, hi, store, epoch, upto)
+		tb.Fatalf("central has %d events (%d distinct, %d..%d) of %s/%s, want 1..%d once each", n, distinct, lo, hi, store, epoch, upto)
 	}
 	var sales int
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM sales WHERE store=$1`, store).Scan(&sales); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return sales
 }
@@ -263,19 +315,20 @@ func TestSync_PriceChange(t *testing.T) {
 }
 
 // waitPrice waits until the shop knows the price change at `at`.
-func waitPrice(t *testing.T, s *shop, at time.Time) {
+func waitPrice(tb testing.TB, s *shop, at time.Time) {
+	tb.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		var p struct {
 			NextPriceChange *time.Time `json:"next_price_change"`
 		}
-		s.tills[0].must(t, 200, "GET", "/api/v1/products/A1", nil, nil, &p)
+		s.tills[0].must(tb, 200, "GET", "/api/v1/products/A1", nil, nil, &p)
 		if p.NextPriceChange != nil && p.NextPriceChange.Equal(at) {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("%s never got the price change", s.store)
+	tb.Fatalf("%s never got the price change", s.store)
 }
 
 // TestSync_RestoredBackup restores a shop's database from an older backup:
