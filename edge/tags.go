@@ -27,6 +27,7 @@ const maxSheetSKUs = 500
 // registerTagRoutes adds the tags role's routes: staff only.
 func (s *Server) registerTagRoutes(app *fiber.App) {
 	app.Get("/api/v1/products/:sku/tag.png", s.authenticate, s.handleTagPNG)
+	app.Get("/api/v1/products/:sku/tag.json", s.authenticate, s.handleTagJSON)
 	app.Get("/api/v1/tags.pdf", s.authenticate, s.handleTagSheet)
 }
 
@@ -49,6 +50,21 @@ func (s *Server) handleTagPNG(c fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "image/png")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(png)
+}
+
+// handleTagJSON returns what the product's tag shows now, its code and the
+// URL of its QR, for apps that draw tags themselves. Like tag.png it does
+// not record the tag as printed.
+func (s *Server) handleTagJSON(c fiber.Ctx) error {
+	sku := param(c, "sku")
+	if !pos.ValidSKU(sku) {
+		return pos.FieldErrorf("sku", "sku must be 1-64 characters of letters, digits, '-', '_' or '.'")
+	}
+	label, err := s.tagLabel(c.Context(), sku, s.tagBaseURL(c), s.now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(label)
 }
 
 // handleTagSheet prints a PDF sheet of ?sku=A,B,C or of the stale tags
