@@ -154,7 +154,7 @@ func tagURLOf(t *testing.T, dir string, p *proc, sku string) string {
 }
 
 // demoClient logs in with the demo shop's manager at till-1.
-func demoClient(t *testing.T, dir string, p *proc) *client {
+func demoClient(t testing.TB, dir string, p *proc) *client {
 	creds, err := os.ReadFile(filepath.Join(dir, "demo-credentials.txt"))
 	if err != nil {
 		t.Fatal(err)
