@@ -43,7 +43,7 @@ type rateLimiter struct {
 
 func newRateLimiter(limit int, window time.Duration, maxKeys int) *rateLimiter {
 	return &rateLimiter{
-		limit: uint32(min(max(limit, 1), math.MaxUint32)), window: window, maxKeys: maxKeys,
+		limit: uint32(min(int64(max(limit, 1)), math.MaxUint32)), window: window, maxKeys: maxKeys,
 		counts: make(map[[16]byte]uint32),
 	}
 }

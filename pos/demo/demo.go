@@ -21,7 +21,9 @@ const (
 
 // Products returns the demo catalog: over 300 products in ten departments
 // with prices in currency (RUB if empty), stock on hand, about one product
-// in ten on promotion and a few with a price rise 48 hours after now.
+// in ten on promotion, a few with a price rise 48 hours after now and two
+// in three with a rating, a review count and up to three sample reviews
+// from the six months before now.
 // The catalog is the same on every call; only the dates follow now.
 // Every product is normalized and passes Validate.
 func Products(now time.Time, currency string) []pos.ProductImport {
@@ -33,6 +35,7 @@ func Products(now time.Time, currency string) []pos.ProductImport {
 		now:      now.UTC().Truncate(time.Minute), // tidy dates, no monotonic reading
 		currency: currency,
 		codes:    newBarcodes(),
+		rv:       rand.New(rand.NewPCG(seed1, reviewSeq)),
 	}
 	var out []pos.ProductImport
 	for i := range departments {
@@ -47,6 +50,7 @@ type generator struct {
 	now      time.Time
 	currency string
 	codes    *barcodes
+	rv       *rand.Rand // reviews only: see reviewSeq
 }
 
 // department appends the products of d: count brand × item combinations
@@ -100,6 +104,7 @@ func (g *generator) product(sku string, d *dept, it *item, b *brand) pos.Product
 		p.Promotions = []pos.Promotion{g.promotion(sku, price)}
 	}
 	p.StockSet, p.OnHand = true, g.stock(d.unit)
+	g.reviews(&p.Product)
 	p.Normalize()
 	return p
 }

@@ -79,6 +79,51 @@ func TestProducts(t *testing.T) {
 	t.Run("Contents", func(t *testing.T) {
 		checkContents(t, items)
 	})
+
+	t.Run("Reviews", func(t *testing.T) {
+		checkReviews(t, items)
+	})
+}
+
+// checkReviews wants most products rated, at least 100 with sample
+// reviews, and every review believable: stars next to the average, a date
+// in the half year before now, newest first, no text said twice.
+func checkReviews(t *testing.T, items []pos.ProductImport) {
+	var rated, reviewed int
+	for _, p := range items {
+		if (p.Rating == 0) != (p.ReviewCount == 0) || (p.Rating == 0 && len(p.Reviews) > 0) {
+			t.Fatalf("%s: rating %d, %d reviews counted, %d shown", p.SKU, p.Rating, p.ReviewCount, len(p.Reviews))
+		}
+		if p.Rating == 0 {
+			continue
+		}
+		rated++
+		if p.Rating < 20 || p.ReviewCount < 10 || p.ReviewCount > 1000 || len(p.Reviews) > 3 {
+			t.Fatalf("%s: rating %d, %d reviews counted, %d shown", p.SKU, p.Rating, p.ReviewCount, len(p.Reviews))
+		}
+		if len(p.Reviews) > 0 {
+			reviewed++
+		}
+		texts := make(map[string]bool)
+		for i, r := range p.Reviews {
+			if d := r.Rating*10 - p.Rating; d <= -10 || d >= 10 {
+				t.Fatalf("%s: a %d-star review under an average of %d tenths", p.SKU, r.Rating, p.Rating)
+			}
+			if !r.Date.Before(now) || r.Date.Before(now.AddDate(0, 0, -190)) || (i > 0 && r.Date.After(p.Reviews[i-1].Date)) {
+				t.Fatalf("%s: review %d dated %v", p.SKU, i, r.Date)
+			}
+			if r.Author == "" || len(r.Text) < 10 || texts[r.Text] {
+				t.Fatalf("%s: review %d by %q: %q", p.SKU, i, r.Author, r.Text)
+			}
+			texts[r.Text] = true
+		}
+	}
+	if share := rated * 100 / len(items); share < 55 || share > 80 {
+		t.Fatalf("%d%% of products rated, want about two in three", share)
+	}
+	if got, min := reviewed, 100; got < min {
+		t.Fatalf("%d products with reviews, want at least %d", got, min)
+	}
 }
 
 // checkContents looks for each kind of product the demo has to show.
@@ -115,6 +160,25 @@ func checkContents(t *testing.T, items []pos.ProductImport) {
 	}
 	if share := promos * 100 / len(items); share < 5 || share > 20 {
 		t.Fatalf("%d%% of products on promotion, want about 10%%", share)
+	}
+}
+
+// TestProducts_Clock checks that the clock moves the review dates and
+// nothing else of them.
+func TestProducts_Clock(t *testing.T) {
+	items, later := demo.Products(now, "RUB"), demo.Products(now.AddDate(0, 0, 3), "RUB")
+	for i := range items {
+		a, b := items[i].Product, later[i].Product
+		if a.Rating != b.Rating || a.ReviewCount != b.ReviewCount || len(a.Reviews) != len(b.Reviews) {
+			t.Fatalf("%s: ratings differ: %d/%d and %d/%d", a.SKU, a.Rating, a.ReviewCount, b.Rating, b.ReviewCount)
+		}
+		for j := range a.Reviews {
+			moved := a.Reviews[j]
+			moved.Date = moved.Date.AddDate(0, 0, 3)
+			if got, want := b.Reviews[j], moved; got != want {
+				t.Fatalf("%s: review %d = %+v, want %+v", a.SKU, j, got, want)
+			}
+		}
 	}
 }
 

@@ -6,8 +6,9 @@
 //
 // [Products] is deterministic: it draws from a PCG generator with a fixed
 // seed, so every demo shop, test and screenshot shows the same catalog.
-// Only the dates of promotions and future prices move with the clock the
-// caller passes in.
+// Only the dates of promotions, future prices and reviews move with the
+// clock the caller passes in. Reviews draw from a second seeded stream, so
+// they can change without moving a single barcode or price.
 //
 // # Caveats
 //
