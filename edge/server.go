@@ -96,9 +96,10 @@ type Server struct {
 	// Services the handlers call. AuthService and SyncStatusService are
 	// always needed; the others only with the roles that use them:
 	// CatalogService with every role but sync; Sale and Shift with the
-	// till; Reservation and Tag with the shopper; Tag with tags. Customer
-	// and RemoteStock are optional (nil: no personal prices, no stock of
-	// nearby shops).
+	// till; Reservation and Tag with the shopper; Tag with tags. Customer,
+	// RemoteStock and Pickup are optional (nil: no personal prices, no
+	// stock of nearby shops; the till's customer lookup and click &
+	// collect routes answer 503).
 	AuthService        pos.AuthService
 	CatalogService     pos.CatalogService
 	SaleService        pos.SaleService
@@ -108,6 +109,7 @@ type Server struct {
 	TagService         pos.TagService
 	CustomerService    pos.CustomerService
 	RemoteStockService pos.RemoteStockService
+	PickupService      pos.PickupService
 }
 
 // NewServer returns a server with the defaults above, the till role on, the
@@ -271,6 +273,8 @@ func (s *Server) registerRoutes(app *fiber.App) {
 	s.registerSaleRoutes(app)
 	s.registerReturnRoutes(app)
 	s.registerShiftRoutes(app)
+	s.registerCustomerRoutes(app)
+	s.registerPickupRoutes(app)
 	s.registerAssetRoutes(app)
 }
 

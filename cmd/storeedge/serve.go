@@ -122,6 +122,7 @@ func (s *server) newHTTP() *edge.Server {
 	h.CatalogService = bolt.NewCatalogService(s.db)
 	h.SaleService = bolt.NewSaleService(s.db)
 	h.ShiftService = bolt.NewShiftService(s.db)
+	h.PickupService = bolt.NewPickupService(s.db)
 	s.shopperHTTP(h)
 	h.SyncStatusService = bolt.NewOutboxService(s.db)
 	if s.relay != nil {

@@ -71,6 +71,9 @@ func TestServe_TillFlow(t *testing.T) {
 	if z.Kind != "Z" || z.ReceiptCount != 4 || z.ExpectedCash.Amount != 628465 || z.Difference.Amount != 0 {
 		t.Fatalf("Z report: %+v", z)
 	}
+	var pickups struct{ Items []any }
+	c.must(t, 200, "GET", "/api/v1/pickups", nil, nil, &pickups)
+	c.must(t, 404, "GET", "/api/v1/customers/lookup?phone=%2B79161234567", nil, nil, &problem)
 	c.must(t, 409, "POST", "/api/v1/sales", body, map[string]string{"Idempotency-Key": "sale-4"}, &problem)
 	if problem.Code != "shift_not_open" {
 		t.Fatalf("sale after close: %+v", problem)

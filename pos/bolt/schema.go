@@ -48,6 +48,7 @@ var migrations = []func(tx *bbolt.Tx, now time.Time) error{
 	migrateV1,
 	migrateV2,
 	migrateV3,
+	migrateV4,
 }
 
 // SchemaVersion is the schema this build writes.
@@ -155,4 +156,10 @@ func u64(v uint64) []byte {
 	b := make([]byte, 8)
 	binary.BigEndian.PutUint64(b, v)
 	return b
+}
+
+// migrateV4 adds the shop's own status of click & collect orders.
+func migrateV4(tx *bbolt.Tx, now time.Time) error {
+	_, err := tx.CreateBucketIfNotExists(bucketPickupLocal)
+	return err
 }

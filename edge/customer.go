@@ -1,0 +1,93 @@
+package edge
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/storeedge/storeedge/pos"
+)
+
+// customerView is a loyalty customer's profile as a till sees it.
+type customerView struct {
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Phone           string `json:"phone"`
+	Card            string `json:"card"`
+	DiscountPercent int64  `json:"discount_percent"`
+	LoyaltyPoints   int64  `json:"loyalty_points"`
+}
+
+func newCustomerView(c *pos.Customer) customerView {
+	return customerView{
+		ID: c.ID, Name: c.Name, Phone: c.Phone, Card: c.Card,
+		DiscountPercent: c.DiscountPercent, LoyaltyPoints: c.LoyaltyPoints,
+	}
+}
+
+// maxCardLen bounds a loyalty card number as typed or scanned.
+const maxCardLen = 64
+
+func (s *Server) registerCustomerRoutes(app *fiber.App) {
+	app.Get("/api/v1/customers/lookup", s.authenticate, s.handleLookupCustomer)
+}
+
+// handleLookupCustomer finds a customer by ?phone= (any usual notation) or
+// ?card=, exactly one of them.
+func (s *Server) handleLookupCustomer(c fiber.Ctx) error {
+	if s.CustomerService == nil {
+		return pos.Errorf(codeUnavailable, "Customer lookup is not set up on this server.")
+	}
+	phone, card, err := lookupQuery(c.Query("phone"), c.Query("card"))
+	if err != nil {
+		return err
+	}
+	cust, err := s.CustomerService.FindCustomer(c.Context(), phone, card)
+	if err != nil {
+		return err
+	}
+	if cust == nil || cust.Deleted {
+		return errNoCustomer
+	}
+	return c.JSON(newCustomerView(cust))
+}
+
+var errNoCustomer = pos.Errorf(pos.CodeNotFound, "No customer with that phone or card.")
+
+// lookupQuery checks that exactly one of phone and card is given and
+// returns the phone in E.164 or the card trimmed. The strings it returns
+// are copies: fiber's query strings live only as long as the handler.
+func lookupQuery(phone, card string) (string, string, error) {
+	phone, card = strings.TrimSpace(phone), strings.TrimSpace(card)
+	switch {
+	case phone == "" && card == "":
+		return "", "", pos.FieldErrorf("phone", "give a phone or a card")
+	case phone != "" && card != "":
+		return "", "", pos.FieldErrorf("phone", "give a phone or a card, not both")
+	case card != "":
+		if !validCard(card) {
+			return "", "", pos.FieldErrorf("card", "card must be 1 to %d printable characters", maxCardLen)
+		}
+		return "", strings.Clone(card), nil
+	}
+	p, err := pos.NormalizePhone(phone)
+	if err != nil {
+		return "", "", pos.FieldErrorf("phone", "%s", pos.ErrorMessage(err))
+	}
+	return p, "", nil
+}
+
+// validCard accepts what a card's barcode or a typed number can hold:
+// printable characters without spaces inside.
+func validCard(s string) bool {
+	if len(s) > maxCardLen {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
