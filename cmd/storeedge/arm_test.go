@@ -1,0 +1,176 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// qemuPackage is Debian's package with the user-mode emulators that run a
+// foreign binary as an ordinary process (static, so no arm libraries are
+// needed; Go's CGO-off binaries need none anyway).
+const qemuPackage = "qemu-user-static"
+
+// armTarget is one `make build-arm` binary and the emulator that runs it.
+type armTarget struct {
+	name   string   // subtest name and binary suffix
+	env    []string // GOARCH and friends for the cross-build
+	goarch string   // what `storeedge version` must print after "linux/"
+	qemu   []string // emulator names: the static build first
+}
+
+var armTargets = []armTarget{
+	{"arm64", []string{"GOARCH=arm64"}, "arm64", []string{"qemu-aarch64-static", "qemu-aarch64"}},
+	{"armv7", []string{"GOARCH=arm", "GOARM=7"}, "arm", []string{"qemu-arm-static", "qemu-arm"}},
+}
+
+// TestARM smoke-tests the Raspberry Pi binaries under qemu user-mode
+// emulation: the version, then `serve` with the Pi Zero 2 W profile and the
+// demo shop, a login, a shift, one sale and a clean SIGTERM exit. No timing
+// is judged: emulation is 10-50 times slower than the real board.
+func TestARM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration: not in -short")
+	}
+	emulators := make([]string, len(armTargets))
+	for i, tg := range armTargets {
+		emulators[i] = needQemu(t, tg.qemu...)
+	}
+	for i, tg := range armTargets {
+		t.Run(tg.name, func(t *testing.T) {
+			t.Parallel() // each run is mostly one emulated core; two fit side by side
+			start := time.Now()
+			bin := crossBuild(t, tg)
+			built := time.Now()
+			smokeARM(t, emulators[i], bin, tg.goarch)
+			// Reported, not judged: a cold build cache dominates the time.
+			t.Logf("build %v, emulated run %v", built.Sub(start).Round(time.Millisecond), time.Since(built).Round(time.Millisecond))
+		})
+	}
+}
+
+// smokeARM runs the checks of TestARM against one emulated binary.
+func smokeARM(t *testing.T, qemu, bin, goarch string) {
+	out, err := exec.Command(qemu, bin, "version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("storeedge version under %s: %v\n%s", qemu, err, out)
+	}
+	// The last word is GOOS/GOARCH; "linux/arm" must not pass for arm64.
+	if f, want := strings.Fields(string(out)), "linux/"+goarch; len(f) == 0 || f[len(f)-1] != want {
+		t.Fatalf("storeedge version = %q, want it to end with %s", out, want)
+	}
+	dir := t.TempDir()
+	p := startEmulated(t, qemu, bin, "serve", "--profile", "raspberry-pi-zero-2w",
+		"--listen", "127.0.0.1:0", "--data", dir, "--demo")
+	c := demoClient(t, dir, p)
+	c.http.Timeout = 60 * time.Second // PBKDF2 and fsync-heavy commits are slow when emulated
+	c.must(t, 201, "POST", "/api/v1/shifts", map[string]any{"opening_float": money(0)}, nil, nil)
+	sale := map[string]any{
+		"lines":    []any{map[string]any{"sku": "DEMO-0001", "qty": 1}},
+		"payments": []any{map[string]any{"method": "cash", "amount": money(100000)}},
+	}
+	c.must(t, 201, "POST", "/api/v1/sales", sale, map[string]string{"Idempotency-Key": "arm-smoke-" + goarch}, nil)
+	p.stop(t)
+}
+
+// crossBuild builds this package for tg as `make build-arm` does (CGO off,
+// stripped) into a temporary directory and returns the binary's path.
+func crossBuild(t *testing.T, tg armTarget) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "storeedge-"+tg.name)
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, ".")
+	cmd.Env = append(cleanEnv(), append([]string{"CGO_ENABLED=0", "GOOS=linux"}, tg.env...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %v: %v\n%s", tg.env, err, out)
+	}
+	return bin
+}
+
+// startEmulated is startProc for a binary run under an emulator: it waits,
+// far longer than startProc, for the " serving on URL" line, because
+// seeding the demo shop under emulation takes seconds.
+func startEmulated(tb testing.TB, qemu, bin string, args ...string) *proc {
+	tb.Helper()
+	cmd := exec.Command(qemu, append([]string{bin}, args...)...)
+	cmd.Env = cleanEnv()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p := &proc{cmd: cmd, stderr: &bytes.Buffer{}, exited: make(chan struct{})}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	urls := make(chan string, 1)
+	go scanServing(stdout, urls)
+	go func() { _ = cmd.Wait(); close(p.exited) }()
+	tb.Cleanup(p.kill)
+	select {
+	case p.URL = <-urls:
+		return p
+	case <-p.exited:
+		tb.Fatalf("emulated storeedge %s exited: %s", args[0], p.stderr)
+	case <-time.After(90 * time.Second):
+		tb.Fatalf("emulated storeedge %s did not start: %s", args[0], p.stderr)
+	}
+	return nil
+}
+
+// scanServing sends the URL of the first " serving on URL" line, then keeps
+// reading so the child never blocks on a full pipe.
+func scanServing(r io.Reader, urls chan<- string) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if _, after, ok := strings.Cut(sc.Text(), " serving on "); ok && len(urls) == 0 {
+			if f := strings.Fields(after); len(f) > 0 {
+				urls <- f[0]
+			}
+		}
+	}
+}
+
+// needQemu returns the first emulator found among names, installing
+// qemuPackage when we are root, as synctest's need does for its tools: it
+// fails in CI and skips elsewhere when it cannot.
+func needQemu(tb testing.TB, names ...string) string {
+	tb.Helper()
+	if p := findTool(names...); p != "" {
+		return p
+	}
+	if os.Geteuid() == 0 {
+		if _, err := exec.LookPath("apt-get"); err == nil {
+			_ = exec.Command("apt-get", "update", "-qq").Run()
+			cmd := exec.Command("apt-get", "install", "-y", "-qq", "--no-install-recommends", qemuPackage)
+			cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+			out, err := cmd.CombinedOutput()
+			if p := findTool(names...); p != "" {
+				return p
+			}
+			tb.Fatalf("%s: apt-get install %s failed: %v\n%s", names[0], qemuPackage, err, out)
+		}
+	}
+	msg := fmt.Sprintf("%s not found: install it with `sudo apt-get install -y %s`", names[0], qemuPackage)
+	if os.Getenv("CI") != "" {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+	return ""
+}
+
+// findTool returns the path of the first of names on PATH.
+func findTool(names ...string) string {
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
