@@ -9,7 +9,7 @@ DATA     ?= ./data
 LISTEN   ?= 127.0.0.1:8080
 PKG      := ./cmd/storeedge
 
-.PHONY: all build build-arm run test test-short tools lint fmt vet deps clean
+.PHONY: all build build-arm run test test-short bench tools lint fmt vet deps clean
 
 all: lint test build
 
@@ -30,6 +30,14 @@ run:
 ## tests against a private Mosquitto and PostgreSQL (installed if missing)
 test: deps tools
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+## bench: the benchmark suite against real processes (Mosquitto and
+## PostgreSQL included), in under 10 minutes on 2 cores: one table of figures
+## against same-run references, and bench-results.json. See docs/BENCHMARKS.md;
+## STOREEDGE_BENCH_SCENARIOS=1,3 runs a subset, STOREEDGE_BENCH_EVENTS sizes
+## the drain's backlog (default 100000).
+bench: tools
+	$(GO) test -run '^$$' -bench '^BenchmarkSuite$$' -benchtime 1x -timeout 15m $(PKG)/
 
 ## tools: what the integration tests run against (apt-get as root)
 tools:

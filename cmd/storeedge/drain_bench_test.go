@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -51,32 +52,67 @@ func BenchmarkDrain(b *testing.B) {
 	if testing.Short() {
 		b.Skip("integration: not in -short")
 	}
+	r := runDrain(b, false)
+	reportDrain(b, r.offline, r.sales, r.build, r.avg, r.ref, r.d)
+}
+
+// drainRun is one run of the drain and its reference, as BenchmarkDrain
+// and scenario 2 of `make bench` report it.
+type drainRun struct {
+	offline syncStatus // the shop's status with the backlog built
+	sales   int
+	build   time.Duration
+	avg     float64 // bytes per stored event
+	ref     refResult
+	d       drainResult
+	genCPU  time.Duration // this process's CPU while the edge drained
+	profile []string      // notes: the profiles of the edge and central
+}
+
+// runDrain builds the backlog offline, runs the reference on the broker
+// alone, then measures the drain and checks central holds every sale once.
+// With profile, perf samples the edge and central while they drain.
+func runDrain(b *testing.B, profile bool) drainRun {
 	n := benchEvents(b)
 	broker := synctest.StartBroker(b)
 	broker.Stop()
 	dbURL := synctest.DatabaseURL(b)
 	s := newBenchShop(b, benchStore, benchTills, append([]string{"--broker", broker.URL}, strings.Fields(os.Getenv("STOREEDGE_BENCH_SERVE_ARGS"))...)...)
 
+	var r drainRun
 	t0 := time.Now()
-	sales, offline := fillOutbox(b, s, n)
-	build := time.Since(t0)
+	r.sales, r.offline = fillOutbox(b, s, n)
+	r.build = time.Since(t0)
 
 	s.proc.stop(b)
-	payloads, avg := readPayloads(b, s.dir, min(n, benchRefMax))
+	var payloads [][]byte
+	payloads, r.avg = readPayloads(b, s.dir, min(n, benchRefMax))
 	broker.Start()
-	ref := publishReference(b, broker.URL, payloads)
+	r.ref = publishReference(b, broker.URL, payloads)
 
 	central := startCentral(b, broker.URL, dbURL)
 	waitReady(b, central.URL+"/readyz")
-	d := measureDrain(b, s, central, offline.PendingEvents)
-	if d.final.LastAckSeq < offline.NextSeq-1 || d.final.StoreEpoch != offline.StoreEpoch {
-		b.Fatalf("drained status %+v does not cover the backlog %+v", d.final, offline)
+	var perfs []*perfRun
+	if profile {
+		perfs = append(perfs, startPerf("central-draining", central.cmd.Process.Pid))
 	}
-	if got := centralEvents(b, dbURL, s.store, d.final.StoreEpoch, d.final.LastAckSeq); got != sales {
-		b.Fatalf("central has %d sales, want %d", got, sales)
+	self0 := rusageCPU(syscall.RUSAGE_SELF)
+	r.d = measureDrain(b, s, central, r.offline.PendingEvents, func(pid int) {
+		if profile {
+			perfs = append(perfs, startPerf("edge-draining", pid))
+		}
+	})
+	r.genCPU = rusageCPU(syscall.RUSAGE_SELF) - self0
+	for _, p := range perfs {
+		r.profile = append(r.profile, p.stop()...)
 	}
-
-	reportDrain(b, offline, sales, build, avg, ref, d)
+	if r.d.final.LastAckSeq < r.offline.NextSeq-1 || r.d.final.StoreEpoch != r.offline.StoreEpoch {
+		b.Fatalf("drained status %+v does not cover the backlog %+v", r.d.final, r.offline)
+	}
+	if got := centralEvents(b, dbURL, s.store, r.d.final.StoreEpoch, r.d.final.LastAckSeq); got != r.sales {
+		b.Fatalf("central has %d sales, want %d", got, r.sales)
+	}
+	return r
 }
 
 // benchEvents reads the backlog size from STOREEDGE_BENCH_EVENTS.
@@ -290,10 +326,14 @@ func (d drainResult) rate() float64 { return float64(d.pending) / d.drained.Seco
 // measureDrain starts the shop, holding pending events, with broker and
 // central up, and polls its status every 50 ms until the outbox is empty
 // and all of it acked, while sampling the edge's memory every 100 ms.
-func measureDrain(tb testing.TB, s *shop, central *proc, pending int) drainResult {
+// started (if not nil) gets the edge's pid as soon as it serves.
+func measureDrain(tb testing.TB, s *shop, central *proc, pending int, started func(pid int)) drainResult {
 	start := time.Now()
 	s.start(tb)
 	d := drainResult{pending: pending, ready: time.Since(start)}
+	if started != nil {
+		started(s.proc.cmd.Process.Pid)
+	}
 	mem := startMemSampler(s.proc.cmd.Process.Pid, 100*time.Millisecond)
 	edgeCPU0, centrCPU0 := procCPU(s.proc.cmd.Process.Pid), procCPU(central.cmd.Process.Pid)
 	busy0, total0 := machineCPU()
@@ -394,22 +434,7 @@ func (m *memSampler) stop() memPeaks {
 // procStatus returns the kB fields of /proc/<pid>/status in bytes, nil
 // when the process is gone.
 func procStatus(pid int) map[string]int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return nil
-	}
-	out := map[string]int64{}
-	for line := range strings.Lines(string(data)) {
-		key, rest, ok := strings.Cut(line, ":")
-		f := strings.Fields(rest)
-		if !ok || len(f) != 2 || f[1] != "kB" {
-			continue
-		}
-		if v, err := strconv.ParseInt(f[0], 10, 64); err == nil {
-			out[key] = v << 10
-		}
-	}
-	return out
+	return procStatusFile(fmt.Sprintf("/proc/%d/status", pid))
 }
 
 // procCPU returns the user+system CPU time of a process from
