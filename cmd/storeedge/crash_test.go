@@ -202,8 +202,9 @@ func tryReturn(c *client, log *crashLog, rng *rand.Rand) {
 		body: map[string]any{"lines": []any{map[string]any{"sku": line["sku"], "qty": 1}}}}
 	log.returns = append(log.returns, a)
 	log.mu.Unlock()
+	// a.saleID is ours; s may be written by its own till's retry meanwhile.
 	var ret struct{ ID string }
-	code, err := c.do("POST", "/api/v1/sales/"+s.saleID+"/returns", a.body, map[string]string{"Idempotency-Key": a.key}, &ret)
+	code, err := c.do("POST", "/api/v1/sales/"+a.saleID+"/returns", a.body, map[string]string{"Idempotency-Key": a.key}, &ret)
 	if err == nil && (code == 200 || code == 201) {
 		log.mu.Lock()
 		a.acked = true
