@@ -1,10 +1,7 @@
 package main_test
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -93,48 +90,12 @@ func crossBuild(t *testing.T, tg armTarget) string {
 	return bin
 }
 
-// startEmulated is startProc for a binary run under an emulator: it waits,
-// far longer than startProc, for the " serving on URL" line, because
-// seeding the demo shop under emulation takes seconds.
+// startEmulated is startProc for a binary run under an emulator: it waits
+// far longer for the " serving on URL" line, because seeding the demo shop
+// under emulation takes seconds.
 func startEmulated(tb testing.TB, qemu, bin string, args ...string) *proc {
 	tb.Helper()
-	cmd := exec.Command(qemu, append([]string{bin}, args...)...)
-	cmd.Env = cleanEnv()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p := &proc{cmd: cmd, stderr: &bytes.Buffer{}, exited: make(chan struct{})}
-	cmd.Stderr = p.stderr
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	urls := make(chan string, 1)
-	go scanServing(stdout, urls)
-	go func() { _ = cmd.Wait(); close(p.exited) }()
-	tb.Cleanup(p.kill)
-	select {
-	case p.URL = <-urls:
-		return p
-	case <-p.exited:
-		tb.Fatalf("emulated storeedge %s exited: %s", args[0], p.stderr)
-	case <-time.After(90 * time.Second):
-		tb.Fatalf("emulated storeedge %s did not start: %s", args[0], p.stderr)
-	}
-	return nil
-}
-
-// scanServing sends the URL of the first " serving on URL" line, then keeps
-// reading so the child never blocks on a full pipe.
-func scanServing(r io.Reader, urls chan<- string) {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		if _, after, ok := strings.Cut(sc.Text(), " serving on "); ok && len(urls) == 0 {
-			if f := strings.Fields(after); len(f) > 0 {
-				urls <- f[0]
-			}
-		}
-	}
+	return launch(tb, append([]string{qemu, bin}, args...)).waitURL(tb, 90*time.Second)
 }
 
 // needQemu returns the first emulator found among names, installing

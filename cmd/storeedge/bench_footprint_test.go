@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -15,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -279,50 +277,15 @@ func runOnce(tb testing.TB, dir string, idle, kill bool, args ...string) startRu
 	return r
 }
 
-// timedProc is a `storeedge serve` started by startTimed.
-type timedProc struct {
-	cmd    *exec.Cmd
-	stderr *lockedBuffer
-	exited chan struct{}
-}
-
-// lockedBuffer is a bytes.Buffer that the process's stderr copier and the
-// test may use at once.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write implements io.Writer.
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns what was written so far.
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startTimed execs serve on a free port and polls its /readyz every fpPoll
 // from the moment of exec; it returns the time to the first 200. The port
 // is picked before exec, since the URL serve prints comes only once ready.
-func startTimed(tb testing.TB, dir string, args ...string) (*timedProc, time.Duration) {
+func startTimed(tb testing.TB, dir string, args ...string) (*proc, time.Duration) {
 	tb.Helper()
 	addr := freeAddr(tb)
-	p := &timedProc{stderr: &lockedBuffer{}, exited: make(chan struct{})}
-	p.cmd = exec.Command(binPath, append([]string{"serve", "--data", dir, "--listen", addr}, args...)...)
-	p.cmd.Env, p.cmd.Stderr = cleanEnv(), p.stderr
 	hc := &http.Client{Timeout: 2 * time.Second}
 	start := time.Now()
-	if err := p.cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	go func() { _ = p.cmd.Wait(); close(p.exited) }()
-	tb.Cleanup(p.kill)
+	p := launch(tb, append([]string{binPath, "serve", "--data", dir, "--listen", addr}, args...))
 	for deadline := start.Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(fpPoll) {
 		resp, err := hc.Get("http://" + addr + "/readyz")
 		if err == nil {
@@ -356,7 +319,7 @@ var tookRE = regexp.MustCompile(`msg=ready took=(\S+)`)
 
 // openTook is how long serve said its open took (database, relay, HTTP),
 // waiting briefly for the line; 0 if it never came.
-func (p *timedProc) openTook() time.Duration {
+func (p *proc) openTook() time.Duration {
 	for range 100 {
 		if m := tookRE.FindStringSubmatch(p.stderr.String()); m != nil {
 			d, _ := time.ParseDuration(m[1])
@@ -365,26 +328,6 @@ func (p *timedProc) openTook() time.Duration {
 		time.Sleep(10 * time.Millisecond)
 	}
 	return 0
-}
-
-// kill sends SIGKILL, as a power cut would.
-func (p *timedProc) kill() {
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.exited
-}
-
-// stop sends SIGTERM and waits for a clean exit.
-func (p *timedProc) stop(tb testing.TB) {
-	tb.Helper()
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.exited:
-	case <-time.After(30 * time.Second):
-		tb.Fatalf("serve did not stop: %s", p.stderr)
-	}
-	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
-		tb.Fatalf("serve exited %d: %s", code, p.stderr)
-	}
 }
 
 // dropPageCache asks the kernel to forget the cached pages of one file

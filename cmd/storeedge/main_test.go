@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -83,8 +84,9 @@ func cleanEnv() []string {
 type proc struct {
 	cmd    *exec.Cmd
 	URL    string
-	stderr *bytes.Buffer
+	stderr *lockedBuffer
 	exited chan struct{}
+	urls   chan string // the " serving on URL" line's URL
 }
 
 // startServe starts `storeedge serve --data dir --listen 127.0.0.1:0` and
@@ -98,37 +100,77 @@ func startServe(tb testing.TB, dir string, args ...string) *proc {
 // it is ready, and waits for that line.
 func startProc(tb testing.TB, args ...string) *proc {
 	tb.Helper()
-	cmd := exec.Command(binPath, args...)
+	return launch(tb, append([]string{binPath}, args...)).waitURL(tb, 30*time.Second)
+}
+
+// launch starts argv (a storeedge binary, or an emulator and the binary)
+// and returns at once; its stdout is watched for the " serving on URL"
+// line, and SIGKILL ends it at cleanup.
+func launch(tb testing.TB, argv []string) *proc {
+	tb.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = cleanEnv()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p := &proc{cmd: cmd, stderr: &bytes.Buffer{}, exited: make(chan struct{})}
+	p := &proc{cmd: cmd, stderr: &lockedBuffer{}, exited: make(chan struct{}), urls: make(chan string, 1)}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if _, after, ok := strings.Cut(sc.Text(), " serving on "); ok {
-				urls <- strings.Fields(after)[0]
-			}
-		}
-	}()
+	go scanServing(stdout, p.urls)
 	go func() { _ = cmd.Wait(); close(p.exited) }()
 	tb.Cleanup(p.kill)
+	return p
+}
+
+// waitURL waits up to d for the process to print its URL.
+func (p *proc) waitURL(tb testing.TB, d time.Duration) *proc {
+	tb.Helper()
 	select {
-	case p.URL = <-urls:
+	case p.URL = <-p.urls:
 		return p
 	case <-p.exited:
-		tb.Fatalf("storeedge %s exited: %s", args[0], p.stderr)
-	case <-time.After(30 * time.Second):
-		tb.Fatalf("storeedge %s did not start: %s", args[0], p.stderr)
+		tb.Fatalf("%s exited: %s", p.cmd.Args, p.stderr)
+	case <-time.After(d):
+		tb.Fatalf("%s did not start in %v: %s", p.cmd.Args, d, p.stderr)
 	}
 	return nil
+}
+
+// scanServing sends the URL of the first " serving on URL" line, then keeps
+// reading so the child never blocks on a full pipe.
+func scanServing(r io.Reader, urls chan<- string) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if _, after, ok := strings.Cut(sc.Text(), " serving on "); ok && len(urls) == 0 {
+			if f := strings.Fields(after); len(f) > 0 {
+				urls <- f[0]
+			}
+		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that the process's stderr copier and the
+// test may use at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // kill sends SIGKILL: no shutdown code runs, as in a power cut of the process.
