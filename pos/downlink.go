@@ -149,7 +149,17 @@ type DownlinkService interface {
 type AckResult struct {
 	Trimmed    int    // events deleted
 	LastAckSeq uint64 // the watermark now (never goes backwards)
+	Outcome    string // one of the Ack* outcomes
 }
+
+// Outcomes of an ack. Only AckApplied deletes anything.
+const (
+	AckApplied      = "applied"       // events were deleted (or the watermark moved)
+	AckReplay       = "replay"        // nothing new: the watermark is already there
+	AckBeyond       = "beyond"        // covers storeseqs this shop never wrote: refused
+	AckMismatch     = "mismatch"      // central's digest is not of this shop's events: refused
+	AckUnknownEpoch = "unknown_epoch" // no pending events of that epoch here (drained or forked)
+)
 
 // OutboxService gives the sync relay the events to send and takes central's
 // acknowledgements.
@@ -161,10 +171,25 @@ type OutboxService interface {
 	// from, in order, at most limit of them and about maxBytes in all
 	// (always at least one when any is pending).
 	PendingEvents(ctx context.Context, epoch string, from uint64, limit, maxBytes int) ([]json.RawMessage, error)
-	// AckEvents deletes every event of epoch with storeseq <= upto.
-	AckEvents(ctx context.Context, epoch string, upto uint64) (AckResult, error)
+	// AckEvents deletes every event of epoch with storeseq <= upto. For the
+	// current epoch a non-nil digest must be the ChainDigest of this shop's
+	// own events up to upto, and upto no more than it wrote; otherwise
+	// nothing is deleted and Outcome says why. A nil digest (lab mode)
+	// trusts the ack, clamped to what was written.
+	AckEvents(ctx context.Context, epoch string, upto uint64, digest *ChainDigest) (AckResult, error)
 	// OutboxStats describes the current epoch's pending events.
 	OutboxStats(ctx context.Context) (OutboxStats, error)
+	// PendingEventID returns the id of the pending event of epoch at seq.
+	PendingEventID(ctx context.Context, epoch string, seq uint64) (id string, ok bool, err error)
+	// ForkEpoch sets aside the pending events of epoch because another
+	// device wrote the same storeseqs in it (a copied database): the current
+	// epoch is replaced by a new one. It reports whether anything moved.
+	ForkEpoch(ctx context.Context, epoch string) (bool, error)
+	// RebaseForked moves up to limit events set aside by ForkEpoch into the
+	// current epoch, with new storeseqs and their ids kept (central stores
+	// an id it already has only once). It returns how many moved; 0 when
+	// none are left.
+	RebaseForked(ctx context.Context, limit int) (int, error)
 }
 
 // CustomerService finds the chain's customers that central sent down.

@@ -2,6 +2,8 @@ package pos
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"time"
 )
@@ -52,6 +54,16 @@ type SyncStatus struct {
 	DeadLetters       int               `json:"dead_letters"`
 	StoreEpoch        string            `json:"store_epoch"`
 	NextSeq           uint64            `json:"next_seq"`
+	// Trust on the sync path, counted since the server started: whether
+	// messages are signed and verified (false only with --insecure-sync),
+	// messages refused as unsigned or badly signed, signed acks refused (beyond
+	// what this shop wrote, or not of its events), conflicts central reported,
+	// and events moved to a new epoch because of them.
+	Secure           bool  `json:"secure"`
+	RejectedMessages int64 `json:"rejected_messages"`
+	RefusedAcks      int64 `json:"refused_acks"`
+	Conflicts        int64 `json:"conflicts"`
+	RebasedEvents    int64 `json:"rebased_events"`
 }
 
 // SyncStatusService reports the state of the outbox and of the link to
@@ -66,4 +78,47 @@ type OutboxStats struct {
 	OldestCreated time.Time
 	FirstSeq      uint64
 	LastSeq       uint64
+}
+
+// ChainDigest is the running digest of an epoch's event ids in storeseq
+// order: D(0) is all zeros and D(n) = SHA-256(D(n-1) || id(n)), the id as
+// its 16 bytes. Central acks with the digest at its watermark, and a shop
+// trims its outbox only when its own events give the same digest, so an
+// ack can only ever cover events central holds, never another device's.
+type ChainDigest [32]byte
+
+// Next returns the digest after the event with the given id. An id that
+// is not a UUID counts as the zero UUID (a shop's own events always have
+// one; only a broken peer's could not).
+func (d ChainDigest) Next(id string) ChainDigest {
+	var buf [48]byte
+	copy(buf[:32], d[:])
+	u, _ := ParseUUID(id)
+	copy(buf[32:], u[:])
+	return sha256.Sum256(buf[:])
+}
+
+// String is the digest in lowercase hex, as acks carry it.
+func (d ChainDigest) String() string { return hex.EncodeToString(d[:]) }
+
+// ParseChainDigest reads a digest from its hex form.
+func ParseChainDigest(s string) (ChainDigest, bool) {
+	var d ChainDigest
+	if len(s) != 64 {
+		return d, false
+	}
+	_, err := hex.Decode(d[:], []byte(s))
+	return d, err == nil
+}
+
+// ParseUUID reads a UUID in its canonical 36-character form, in any case.
+func ParseUUID(s string) (u [16]byte, ok bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, false
+	}
+	hexDigits := s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:36]
+	if _, err := hex.Decode(u[:], []byte(hexDigits)); err != nil {
+		return [16]byte{}, false
+	}
+	return u, true
 }

@@ -29,9 +29,10 @@ func sellN(tb testing.TB, db *bolt.DB, ctx context.Context, prefix string, n int
 	return seq
 }
 
+// mustAck acks in lab mode (no digest: trusted, clamped).
 func mustAck(tb testing.TB, s *bolt.OutboxService, epoch string, upto uint64) pos.AckResult {
 	tb.Helper()
-	res, err := s.AckEvents(context.Background(), epoch, upto)
+	res, err := s.AckEvents(context.Background(), epoch, upto, nil)
 	if err != nil {
 		tb.Fatalf("ack %s %d: %v", epoch, upto, err)
 	}
@@ -148,7 +149,7 @@ func TestOutboxService_AckConcurrent(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			if _, err := s.AckEvents(ctx, db.Epoch(), st.LastSeq); err != nil {
+			if _, err := s.AckEvents(ctx, db.Epoch(), st.LastSeq, nil); err != nil {
 				t.Error(err)
 				return
 			}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -54,10 +55,10 @@ type DB struct {
 	NormalizeTagCode func(string) (string, bool)
 
 	bolt     *bbolt.DB
-	epoch    string
-	created  bool // the file was created by this Open
-	checked  bool // the consistency check ran (unclean stop)
-	restored bool // a restored backup: this Open started a new epoch
+	epoch    atomic.Pointer[string] // the current epoch; inside a transaction read txEpoch instead
+	created  bool                   // the file was created by this Open
+	checked  bool                   // the consistency check ran (unclean stop)
+	restored bool                   // a restored backup: this Open started a new epoch
 
 	mu      sync.RWMutex // guards closed against sends to commits
 	closed  bool
@@ -83,8 +84,21 @@ func NewDB(dir string) *DB {
 // Path returns the database file's path.
 func (db *DB) Path() string { return filepath.Join(db.Dir, FileName) }
 
-// Epoch returns the random id of this database's life (storeepoch).
-func (db *DB) Epoch() string { return db.epoch }
+// Epoch returns the random id of this database's current life
+// (storeepoch). It changes when a restored backup opens and when central
+// finds another device using the same epoch (ForkEpoch).
+func (db *DB) Epoch() string {
+	if e := db.epoch.Load(); e != nil {
+		return *e
+	}
+	return ""
+}
+
+func (db *DB) setEpoch(e string) { db.epoch.Store(&e) }
+
+// txEpoch is the current epoch as tx sees it: a transaction that follows
+// a fork in the same group commit must number its events in the new one.
+func txEpoch(tx *bbolt.Tx) string { return string(tx.Bucket(bucketMeta).Get(keyEpoch)) }
 
 // Created reports whether Open created a new database file.
 func (db *DB) Created() bool { return db.created }
@@ -148,7 +162,7 @@ func (db *DB) init() error {
 			if tx.Bucket(bucketMeta) == nil {
 				return fmt.Errorf("open %s: not a storeedge database", db.Path())
 			}
-			db.epoch = string(tx.Bucket(bucketMeta).Get(keyEpoch))
+			db.setEpoch(txEpoch(tx))
 			return nil
 		})
 	}
@@ -169,7 +183,7 @@ func (db *DB) init() error {
 		db.restored = restored
 		meta := tx.Bucket(bucketMeta)
 		clean = db.created || string(meta.Get(keyClean)) == "1"
-		db.epoch = string(meta.Get(keyEpoch))
+		db.setEpoch(txEpoch(tx))
 		return meta.Put(keyClean, []byte("0"))
 	})
 	if err != nil {

@@ -43,21 +43,7 @@ func startEpochIfRestored(tx *bbolt.Tx) (bool, error) {
 	if string(meta.Get(keyRestored)) != "1" {
 		return false, nil
 	}
-	old := append([]byte(nil), meta.Get(keyEpoch)...)
-	if err := moveOutboxAside(tx, old); err != nil {
-		return false, err
-	}
-	if err := tx.DeleteBucket(bucketOutbox); err != nil {
-		return false, err
-	}
-	if _, err := tx.CreateBucket(bucketOutbox); err != nil {
-		return false, err
-	}
-	history := append(append([]byte(nil), meta.Get(keyPreviousEpochs)...), append(old, '\n')...)
-	if err := meta.Put(keyPreviousEpochs, history); err != nil {
-		return false, err
-	}
-	if err := meta.Put(keyEpoch, []byte(newEpoch())); err != nil {
+	if err := beginEpoch(tx, false); err != nil {
 		return false, err
 	}
 	return true, meta.Delete(keyRestored)

@@ -40,7 +40,7 @@ func (db *DB) appendEvent(tx *bbolt.Tx, typ, terminal string, at time.Time, data
 	ev := pos.Event{
 		SpecVersion: "1.0", ID: id.String(), Type: typ, Time: at.UTC(),
 		Source:          "/stores/" + db.StoreID + "/terminals/" + terminal,
-		DataContentType: "application/json", StoreSeq: seq, StoreEpoch: db.epoch, Data: data,
+		DataContentType: "application/json", StoreSeq: seq, StoreEpoch: txEpoch(tx), Data: data,
 	}
 	buf, err := json.Marshal(&ev)
 	if err != nil {
@@ -104,7 +104,7 @@ func (s *OutboxService) PendingEvents(ctx context.Context, epoch string, from ui
 	}
 	var out []json.RawMessage
 	err := s.db.bolt.View(func(tx *bbolt.Tx) error {
-		b := epochEvents(tx, s.db.epoch, epoch)
+		b := epochEvents(tx, txEpoch(tx), epoch)
 		if b == nil {
 			return nil
 		}
@@ -141,10 +141,10 @@ func epochEvents(tx *bbolt.Tx, current, epoch string) *bbolt.Bucket {
 // first.
 func (s *OutboxService) Epochs(ctx context.Context) (current string, previous []string, err error) {
 	err = s.db.bolt.View(func(tx *bbolt.Tx) error {
-		previous = pendingPreviousEpochs(tx)
+		current, previous = txEpoch(tx), pendingPreviousEpochs(tx)
 		return nil
 	})
-	return s.db.epoch, previous, err
+	return current, previous, err
 }
 
 // pendingPreviousEpochs lists the non-empty sub-buckets of outbox_prev in

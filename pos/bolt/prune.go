@@ -36,11 +36,18 @@ type pruneStep func(tx *bbolt.Tx, olderThan time.Time, after []byte) (deleted in
 // records at most, through the group commit, so sales go on meanwhile, and
 // stops early when ctx ends (what was pruned stays pruned).
 //
+// While events set aside by a fork are being sent again, Prune does
+// nothing: their records still carry their old storeseq.
+//
 // Idempotency keys go with their sale or return: a till retries within
 // minutes, never past a retention of days, and keeping every key would
 // grow the file without bound.
 func (db *DB) Prune(ctx context.Context, olderThan time.Time) (PruneResult, error) {
 	var res PruneResult
+	var paused bool
+	if err := db.bolt.View(func(tx *bbolt.Tx) error { paused = rebasePending(tx); return nil }); err != nil || paused {
+		return res, err
+	}
 	steps := []struct {
 		n    *int
 		step pruneStep

@@ -60,7 +60,7 @@ func (db *DB) closeAcked(tx *bbolt.Tx, shiftID string) bool {
 	if epoch == "" {
 		return false // never written so; keep rather than guess
 	}
-	b := epochEvents(tx, db.epoch, epoch)
+	b := epochEvents(tx, txEpoch(tx), epoch)
 	return b == nil || b.Get(u64(seq)) == nil
 }
 

@@ -49,6 +49,7 @@ var migrations = []func(tx *bbolt.Tx, now time.Time) error{
 	migrateV2,
 	migrateV3,
 	migrateV4,
+	migrateV5,
 }
 
 // SchemaVersion is the schema this build writes.

@@ -103,7 +103,7 @@ func (s *ShiftService) CloseShift(ctx context.Context, id string, req *pos.Close
 // recordCloseSeq remembers the storeseq and epoch of a shift's close event
 // (the one just appended), so Prune can tell when central has it.
 func (db *DB) recordCloseSeq(tx *bbolt.Tx, shiftID string) error {
-	v := append(u64(tx.Bucket(bucketOutbox).Sequence()), db.epoch...)
+	v := append(u64(tx.Bucket(bucketOutbox).Sequence()), txEpoch(tx)...)
 	return tx.Bucket(bucketShiftCloseSeqs).Put([]byte(shiftID), v)
 }
 

@@ -14,8 +14,9 @@ import (
 // adds the link's state. DeadLetters counts every message ever put aside
 // (a monotonic count, like a metric), not only the newest ones kept.
 func (s *OutboxService) SyncStatus(ctx context.Context) (*pos.SyncStatus, error) {
-	out := &pos.SyncStatus{StoreEpoch: s.db.epoch, DownlinkVersions: map[string]uint64{}}
+	out := &pos.SyncStatus{DownlinkVersions: map[string]uint64{}}
 	err := s.db.bolt.View(func(tx *bbolt.Tx) error {
+		out.StoreEpoch = txEpoch(tx)
 		st, err := outboxStats(tx)
 		if err != nil {
 			return err
@@ -25,7 +26,7 @@ func (s *OutboxService) SyncStatus(ctx context.Context) (*pos.SyncStatus, error)
 			out.OldestPendingAgeS = max(int64(s.db.Now().Sub(st.OldestCreated)/time.Second), 0)
 		}
 		out.NextSeq = tx.Bucket(bucketOutbox).Sequence() + 1
-		out.LastAckSeq, out.LastAckAt = lastAck(tx, s.db.epoch)
+		out.LastAckSeq, out.LastAckAt = lastAck(tx, out.StoreEpoch)
 		if b := tx.Bucket(bucketDownlinkVersions); b != nil {
 			_ = b.ForEach(func(k, v []byte) error {
 				out.DownlinkVersions[string(k)] = decodeU64(v)
