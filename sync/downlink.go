@@ -110,12 +110,32 @@ func (d *downlink) work(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case job := <-d.jobs:
-			job.done <- d.r.apply(ctx, job.topic, job.payload)
+			job.done <- d.r.receive(ctx, job.topic, job.payload)
 		}
 	}
 }
 
-// apply decodes and applies one downlink message. A message that does not
+// receive verifies an MQTT downlink message (signed by central for this
+// shop, or for every shop on the chain-wide topic) and applies it. One
+// that is not is kept aside and counted, never applied: a forged message
+// could otherwise reprice the shop, or freeze a stream with a huge version.
+func (r *Relay) receive(ctx context.Context, topic string, payload []byte) error {
+	audience := r.StoreID
+	if topic == AllDownlinkTopic {
+		audience = AudienceAll
+	}
+	_, body, err := r.fromCentral(payload, []string{KindDownlink}, audience)
+	if err != nil {
+		if untrusted(err) {
+			r.rejected(KindDownlink, topic, err)
+		}
+		return r.deadLetter(ctx, topic, payload, "unknown", err.Error())
+	}
+	return r.apply(ctx, topic, body)
+}
+
+// apply decodes and applies one downlink message that receive verified
+// (or a message of a verified pull page). A message that does not
 // parse or validate is dead-lettered and counts as handled (nil). A
 // storage error is returned: the message was not applied, and the next
 // pull brings it again.

@@ -31,7 +31,7 @@ func syncStatus(tb testing.TB, db *bolt.DB) *pos.SyncStatus {
 func publishUntil(tb testing.TB, c mqtt.Client, topic string, msg []byte, what string, cond func() bool) {
 	tb.Helper()
 	waitFor(tb, 20*time.Second, what, func() bool {
-		mustWait(tb, c.Publish(topic, 1, false, msg))
+		mustWait(tb, c.Publish(topic, 1, false, downlinkOn(topic, msg)))
 		time.Sleep(100 * time.Millisecond)
 		return cond()
 	})
@@ -60,7 +60,7 @@ func TestRelay_Downlink(t *testing.T) {
 		[]byte(`[]`),
 	}
 	for _, m := range bad {
-		mustWait(t, pub.Publish(storesync.DownlinkTopic(store), 1, false, m))
+		mustWait(t, pub.Publish(storesync.DownlinkTopic(store), 1, false, downlinkOn(storesync.DownlinkTopic(store), m)))
 	}
 	waitFor(t, 20*time.Second, "dead letters", func() bool { return syncStatus(t, db).DeadLetters == len(bad) })
 	if got, want := metric(t, reg, "storeedge_sync_dead_letters_total"), float64(len(bad)); got != want {
@@ -98,7 +98,7 @@ func TestRelay_DownlinkSession(t *testing.T) {
 	publishUntil(t, pub, storesync.DownlinkTopic(store), customers(1), "v1 applied", func() bool { return version() == 1 })
 	closeRelay(t, r)
 
-	mustWait(t, pub.Publish(storesync.DownlinkTopic(store), 1, false, customers(2)))
+	mustWait(t, pub.Publish(storesync.DownlinkTopic(store), 1, false, downlinkOn(storesync.DownlinkTopic(store), customers(2))))
 	r2, _ := newRelay(t, b.URL, db)
 	if err := r2.Open(); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,10 @@ package sync_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +26,31 @@ import (
 )
 
 const store = "s1"
+
+// The test chain's keys: the shop's (its certificate key, signing its
+// batches) and central's (signing acks, downlink and pull pages).
+var (
+	shopKey, _       = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	_, centralKey, _ = ed25519.GenerateKey(rand.Reader)
+	centralPub       = centralKey.Public().(ed25519.PublicKey)
+)
+
+// signedBy seals payload as central for the audience to (a store or "*").
+func signedBy(kind, to string, payload []byte) []byte {
+	b, err := storesync.Seal(storesync.NewEd25519Signer(centralKey), kind, storesync.CentralName, to, payload)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// downlinkOn seals a downlink message for the audience of topic.
+func downlinkOn(topic string, payload []byte) []byte {
+	if topic == storesync.AllDownlinkTopic {
+		return signedBy(storesync.KindDownlink, storesync.AudienceAll, payload)
+	}
+	return signedBy(storesync.KindDownlink, store, payload)
+}
 
 // testLogger logs to stderr with -v and STOREEDGE_TEST_LOG=1, else nowhere.
 func testLogger() *slog.Logger {
@@ -150,6 +179,7 @@ func newRelay(tb testing.TB, broker string, db *bolt.DB) (*storesync.Relay, *pro
 	r.Downlink = bolt.NewDownlinkService(db)
 	r.Notify = db.Notify()
 	r.Logger, r.Registerer = testLogger(), reg
+	r.Signer, r.CentralKeys = storesync.NewECDSASigner(shopKey), []ed25519.PublicKey{centralPub}
 	tb.Cleanup(func() { closeRelay(tb, r) })
 	return r, reg
 }
@@ -264,6 +294,8 @@ type central struct {
 
 	mu         sync.Mutex
 	got        map[string]map[uint64]int // epoch → storeseq → deliveries
+	ids        map[string]map[uint64]string
+	digest     map[string]pos.ChainDigest // at mark
 	mark       map[string]uint64
 	deliveries int
 	loseOnce   map[uint64]bool // a batch holding one of these is lost, once
@@ -275,6 +307,7 @@ type central struct {
 func startCentral(tb testing.TB, broker string) *central {
 	tb.Helper()
 	c := &central{tb: tb, got: map[string]map[uint64]int{}, mark: map[string]uint64{},
+		ids: map[string]map[uint64]string{}, digest: map[string]pos.ChainDigest{},
 		loseOnce: map[uint64]bool{}, subscribed: make(chan struct{}, 16)}
 	c.client = testClient(tb, broker, "test-central", func(cl mqtt.Client) {
 		go func() {
@@ -293,7 +326,15 @@ func startCentral(tb testing.TB, broker string) *central {
 }
 
 func (c *central) handle(_ mqtt.Client, m mqtt.Message) {
-	evs, err := storesync.DecodeBatch(store, m.Payload())
+	env, err := storesync.Open(m.Payload(), storesync.Expect{Kinds: []string{storesync.KindEvents}, From: store,
+		To: []string{storesync.CentralName}}, storesync.VerifyECDSA(func(string) ([]*ecdsa.PublicKey, error) {
+		return []*ecdsa.PublicKey{&shopKey.PublicKey}, nil
+	}))
+	if err != nil {
+		c.tb.Errorf("central: batch not signed by the shop: %v", err)
+		return
+	}
+	evs, err := storesync.DecodeBatch(store, env.Payload)
 	if err != nil {
 		c.tb.Errorf("central: bad batch: %v", err)
 		return
@@ -311,20 +352,29 @@ func (c *central) handle(_ mqtt.Client, m mqtt.Message) {
 	}
 	epoch := evs[0].StoreEpoch
 	if c.got[epoch] == nil {
-		c.got[epoch] = map[uint64]int{}
+		c.got[epoch], c.ids[epoch] = map[uint64]int{}, map[uint64]string{}
 	}
 	for _, e := range evs {
 		c.got[epoch][e.StoreSeq]++
 		c.deliveries++
+		if _, ok := c.ids[epoch][e.StoreSeq]; !ok {
+			c.ids[epoch][e.StoreSeq] = e.ID
+		}
 	}
 	for c.got[epoch][c.mark[epoch]+1] > 0 {
 		c.mark[epoch]++
+		c.digest[epoch] = c.digest[epoch].Next(c.ids[epoch][c.mark[epoch]])
 	}
 	if c.silent {
 		return
 	}
-	b, _ := json.Marshal(storesync.Ack{Store: store, Epoch: epoch, UptoSeq: c.mark[epoch]})
-	c.client.Publish(storesync.AcksTopic(store), 1, true, b) // under the lock: acks go out in order
+	c.publishAck(epoch) // under the lock: acks go out in order
+}
+
+// publishAck publishes the signed, retained ack of epoch's watermark.
+func (c *central) publishAck(epoch string) {
+	b, _ := json.Marshal(storesync.Ack{Store: store, Epoch: epoch, UptoSeq: c.mark[epoch], Digest: c.digest[epoch].String()})
+	c.client.Publish(storesync.AcksTopic(store), 1, true, signedBy(storesync.KindAck, store, b))
 }
 
 // stored reports whether central stored the event seq of epoch.
@@ -332,6 +382,20 @@ func (c *central) stored(epoch string, seq uint64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.got[epoch][seq] > 0
+}
+
+// idsOf returns the ids central holds for epoch, in storeseq order.
+func (c *central) idsOf(epoch string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for seq := uint64(1); ; seq++ {
+		id, ok := c.ids[epoch][seq]
+		if !ok {
+			return out
+		}
+		out = append(out, id)
+	}
 }
 
 // has reports whether central stored every storeseq 1..last of epoch.
@@ -357,8 +421,7 @@ func (c *central) setSilent(v bool) {
 func (c *central) ackNow(epoch string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b, _ := json.Marshal(storesync.Ack{Store: store, Epoch: epoch, UptoSeq: c.mark[epoch]})
-	c.client.Publish(storesync.AcksTopic(store), 1, true, b)
+	c.publishAck(epoch)
 }
 
 // checkDrained waits until central has every event up to last and the

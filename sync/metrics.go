@@ -22,6 +22,10 @@ type metrics struct {
 	eventsAcked  prometheus.Counter
 	downApplied  *prometheus.CounterVec
 	pulls        *prometheus.CounterVec
+	rejected     *prometheus.CounterVec
+	refusedAcks  *prometheus.CounterVec
+	conflicts    prometheus.Counter
+	rebased      prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -54,12 +58,21 @@ func newMetrics() *metrics {
 			Name: "downlink_messages_total", Help: "Downlink messages handled, by stream and result."}, []string{"stream", "result"}),
 		pulls: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
 			Name: "pulls_total", Help: "Downlink pulls from central over HTTP, by result."}, []string{"result"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
+			Name: "rejected_messages_total", Help: "Messages refused because they were unsigned, badly signed or signed for another shop, by kind."}, []string{"kind"}),
+		refusedAcks: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
+			Name: "refused_acks_total", Help: "Signed acks refused: beyond what this shop wrote, or not of its events, by reason."}, []string{"reason"}),
+		conflicts: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
+			Name: "conflicts_total", Help: "Conflicts central reported on this shop's events (another device writes the same storeseqs)."}),
+		rebased: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
+			Name: "rebased_events_total", Help: "Events moved to a new epoch after a conflict, to be sent again."}),
 	}
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.pending, m.oldestAge, m.connected, m.ackLatency, m.reconnects,
-		m.deadLetters, m.batchesSent, m.batchesResnt, m.eventsSent, m.acks, m.eventsAcked, m.downApplied, m.pulls}
+		m.deadLetters, m.batchesSent, m.batchesResnt, m.eventsSent, m.acks, m.eventsAcked, m.downApplied, m.pulls,
+		m.rejected, m.refusedAcks, m.conflicts, m.rebased}
 }
 
 // register adds every series to reg; on failure it takes back what it

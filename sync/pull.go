@@ -113,7 +113,14 @@ func (p *puller) pullStream(ctx context.Context, stream string) error {
 		if err != nil {
 			return err
 		}
-		pg, last, err := decodePage(body, stream, since)
+		_, signed, err := p.r.fromCentral(body, []string{KindPull}, p.r.StoreID)
+		if err != nil {
+			if untrusted(err) {
+				p.r.rejected(KindPull, "pull:"+stream, err)
+			}
+			return err
+		}
+		pg, last, err := decodePage(signed, stream, since)
 		if err != nil {
 			return err
 		}

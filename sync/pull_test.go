@@ -54,7 +54,8 @@ func (s *pullServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	page.More = since+uint64(len(page.Messages)) < uint64(len(all))
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(page)
+	b, _ := json.Marshal(page)
+	_, _ = w.Write(signedBy(storesync.KindPull, store, b))
 }
 
 // Pull brings a shop with nothing up to central's head, page by page,

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -39,6 +40,15 @@ type Relay struct {
 
 	CentralURL string // HTTP side of central; "" = no pull
 
+	// Trust on the sync path. Signer signs this shop's batches and status
+	// (its certificate's key); CentralKeys, pinned at enrollment, verify
+	// central's acks, conflicts, downlink and pull pages. Insecure
+	// (--insecure-sync) sends plain payloads and accepts unsigned ones: a
+	// lab only.
+	Signer      Signer
+	CentralKeys []ed25519.PublicKey
+	Insecure    bool
+
 	BatchEvents  int           // most events in one batch
 	BatchBytes   int           // about the most bytes in one batch
 	Window       int           // most unacknowledged batches in flight
@@ -69,6 +79,7 @@ type Relay struct {
 
 	connected atomic.Bool
 	lastAckAt atomic.Pointer[time.Time]
+	counts    trustCounts
 }
 
 // NewRelay returns a Relay with the defaults set.
@@ -93,6 +104,8 @@ func (r *Relay) validate() error {
 		return errors.New("relay: batch events, batch bytes and window must be 1 or more")
 	case r.AckTimeout <= 0 || r.PullInterval <= 0:
 		return errors.New("relay: ack timeout and pull interval must be positive")
+	case (r.Broker != "" || r.CentralURL != "") && !r.Insecure && (r.Signer == nil || len(r.CentralKeys) == 0):
+		return errors.New("relay: signed sync needs the shop's signing key and central's public key (an enrolled identity), or Insecure")
 	}
 	if r.Broker != "" {
 		return checkBroker(r.Broker)
@@ -203,6 +216,7 @@ func (r *Relay) SyncStatus(ctx context.Context) (*pos.SyncStatus, error) {
 		st = s
 	}
 	st.Connected = r.connected.Load()
+	r.counts.fill(st, !r.Insecure)
 	if st.LastAckAt == nil {
 		st.LastAckAt = r.lastAckAt.Load()
 	}

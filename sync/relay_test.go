@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"encoding/json"
 	"sync"
 	"testing"
@@ -262,9 +263,17 @@ func TestRelay_Status(t *testing.T) {
 	statuses := make(chan storesync.Status, 100)
 	testClient(t, b.URL, "test-observer", func(c mqtt.Client) {
 		c.Subscribe(storesync.StatusTopic(store), 1, func(_ mqtt.Client, m mqtt.Message) {
+			env, err := storesync.Open(m.Payload(), storesync.Expect{Kinds: []string{storesync.KindStatus}, From: store,
+				To: []string{storesync.CentralName}}, storesync.VerifyECDSA(func(string) ([]*ecdsa.PublicKey, error) {
+				return []*ecdsa.PublicKey{&shopKey.PublicKey}, nil
+			}))
+			if err != nil {
+				t.Errorf("status %q not signed by the shop: %v", m.Payload(), err)
+				return
+			}
 			var s storesync.Status
-			if err := json.Unmarshal(m.Payload(), &s); err != nil {
-				t.Errorf("status %q: %v", m.Payload(), err)
+			if err := json.Unmarshal(env.Payload, &s); err != nil {
+				t.Errorf("status %q: %v", env.Payload, err)
 			}
 			statuses <- s
 		})

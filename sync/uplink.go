@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/storeedge/storeedge/pos"
 )
 
 // How often the send loop looks at things that have no event of their own.
@@ -26,12 +28,13 @@ type uplink struct {
 	client mqtt.Client
 	jit    *jitter
 
-	mu     sync.Mutex // guards the hand-off fields below
-	acks   map[string]uint64
-	isUp   bool
-	gen    uint64
-	ackCh  chan struct{}
-	connCh chan struct{}
+	mu        sync.Mutex // guards the hand-off fields below
+	acks      map[string]ackNote
+	conflicts []Conflict
+	isUp      bool
+	gen       uint64
+	ackCh     chan struct{}
+	connCh    chan struct{}
 
 	connects atomic.Int64
 
@@ -52,12 +55,25 @@ type uplink struct {
 	statusAt  time.Time
 	sent      Status
 	statusTok mqtt.Token
+	rebasing  bool // forked events may wait to be re-based
 }
 
+// ackNote is the highest ack heard for an epoch.
+type ackNote struct {
+	upto   uint64
+	digest *pos.ChainDigest
+}
+
+// maxConflicts bounds the conflict notices held between two loop turns.
+const maxConflicts = 64
+
 func newUplink(r *Relay) *uplink {
-	u := &uplink{r: r, jit: &jitter{ctx: r.ctx}, acks: map[string]uint64{},
-		ackCh: make(chan struct{}, 1), connCh: make(chan struct{}, 1)}
-	will, _ := json.Marshal(Status{Online: false, Version: r.Version})
+	u := &uplink{r: r, jit: &jitter{ctx: r.ctx}, acks: map[string]ackNote{},
+		ackCh: make(chan struct{}, 1), connCh: make(chan struct{}, 1), rebasing: true}
+	will, err := u.statusPayload(Status{Online: false, Version: r.Version})
+	if err != nil {
+		r.logError("will", "uplink: cannot sign the offline will", "err", err)
+	}
 	o := r.clientOptions("up", true, handlerFor(u.onMessage)).
 		SetBinaryWill(StatusTopic(r.StoreID), will, 1, true).
 		SetOnConnectHandler(u.onConnect).
@@ -106,13 +122,27 @@ func (u *uplink) setConn(up bool) {
 	signal(u.connCh)
 }
 
-// onMessage takes central's acks. Acks are cumulative, so only the highest
-// per epoch is kept and nothing here ever blocks.
+// onMessage takes central's acks and conflict notices, verified before
+// they are parsed. Acks are cumulative, so only the highest per epoch is
+// kept, and nothing here ever blocks.
 func (u *uplink) onMessage(topic string, payload []byte) {
 	if topic != AcksTopic(u.r.StoreID) {
 		return
 	}
-	a, err := DecodeAck(payload)
+	kind, body, err := u.r.fromCentral(payload, []string{KindAck, KindConflict}, u.r.StoreID)
+	if err != nil {
+		if untrusted(err) {
+			u.r.rejected(KindAck, topic, err)
+		} else {
+			u.r.logWarn("ack-bad", "uplink: ignoring a malformed ack", "err", err)
+		}
+		return
+	}
+	if kind == KindConflict || kind == "" && bytes.Contains(body, []byte(`"held_id"`)) {
+		u.takeConflict(body)
+		return
+	}
+	a, err := DecodeAck(body)
 	if err != nil {
 		u.r.logWarn("ack-bad", "uplink: ignoring a malformed ack", "err", err)
 		return
@@ -121,12 +151,42 @@ func (u *uplink) onMessage(topic string, payload []byte) {
 		u.r.logWarn("ack-store", "uplink: ignoring another store's ack", "ack_store", a.Store)
 		return
 	}
+	if !u.r.Insecure && a.Digest == "" {
+		u.refuseAck("no_digest", a.Epoch, a.UptoSeq)
+		return
+	}
 	u.mu.Lock()
-	if a.UptoSeq > u.acks[a.Epoch] {
-		u.acks[a.Epoch] = a.UptoSeq
+	if n := u.acks[a.Epoch]; a.UptoSeq > n.upto {
+		u.acks[a.Epoch] = ackNote{upto: a.UptoSeq, digest: a.ChainDigest()}
 	}
 	u.mu.Unlock()
 	signal(u.ackCh)
+}
+
+// takeConflict queues a conflict notice for the send loop.
+func (u *uplink) takeConflict(body []byte) {
+	c, err := DecodeConflict(body)
+	if err != nil || c.Store != u.r.StoreID {
+		u.r.logWarn("conflict-bad", "uplink: ignoring a malformed conflict notice", "err", err)
+		return
+	}
+	u.r.counts.conflicts.Add(1)
+	u.r.metrics.conflicts.Inc()
+	u.mu.Lock()
+	if len(u.conflicts) < maxConflicts {
+		u.conflicts = append(u.conflicts, *c)
+	}
+	u.mu.Unlock()
+	signal(u.ackCh)
+}
+
+// refuseAck counts and logs an ack that would have deleted events central
+// may not hold.
+func (u *uplink) refuseAck(reason, epoch string, upto uint64) {
+	u.r.counts.refusedAcks.Add(1)
+	u.r.metrics.refusedAcks.WithLabelValues(reason).Inc()
+	u.r.logWarn("ack-refused-"+reason, "uplink: refused an ack; nothing was deleted",
+		"reason", reason, "epoch", epoch, "upto_seq", upto)
 }
 
 // signal wakes a loop waiting on ch (capacity 1) without ever blocking.
@@ -174,7 +234,11 @@ func (u *uplink) step(ctx context.Context, now time.Time) {
 		u.refreshStats(ctx, now)
 	}
 	if !now.Before(u.ackHold) {
+		u.takeConflicts(ctx, now)
 		u.takeAcks(ctx, now)
+	}
+	if u.rebasing {
+		u.rebase(ctx, now)
 	}
 	// paho accepts publishes while it reconnects and sends them later from
 	// its store; the outbox re-drives after the connect anyway, so wait.
@@ -313,7 +377,11 @@ func (u *uplink) send(s *stream, evs []json.RawMessage, live bool, now time.Time
 	if err != nil {
 		return err
 	}
-	tok := u.client.Publish(EventsTopic(u.r.StoreID), 1, false, EncodeBatch(evs))
+	payload, err := u.r.seal(KindEvents, EncodeBatch(evs))
+	if err != nil {
+		return err
+	}
+	tok := u.client.Publish(EventsTopic(u.r.StoreID), 1, false, payload)
 	if done, err := tokenState(tok); done && err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
@@ -374,57 +442,134 @@ func (u *uplink) checkTimeout(now time.Time) {
 }
 
 // takeAcks applies the acks the handler collected: one outbox trim per
-// epoch, then the covered batches leave the window.
+// epoch, then the covered batches leave the window. An ack of the current
+// epoch beyond what the shop wrote, or whose digest is not of the shop's
+// own events, deletes nothing (the storage checks both). An ack that
+// verifies may cover events this run has not sent yet: after a restart the
+// retained ack comes first, and its digest proves central holds exactly
+// those events.
 func (u *uplink) takeAcks(ctx context.Context, now time.Time) {
 	u.mu.Lock()
 	acks := u.acks
-	if len(acks) == 0 {
-		u.mu.Unlock()
-		return
-	}
-	u.acks = map[string]uint64{}
+	u.acks = map[string]ackNote{}
 	u.mu.Unlock()
-	for epoch, upto := range acks {
-		if err := u.applyAck(ctx, epoch, upto, now); err != nil {
-			u.requeueAck(epoch, upto)
+	for epoch, n := range acks {
+		if err := u.applyAck(ctx, epoch, n, now); err != nil {
+			u.requeueAck(epoch, n)
 			u.ackHold = now.Add(u.delay("uplink: trim outbox", err))
 		}
 	}
 }
 
-func (u *uplink) applyAck(ctx context.Context, epoch string, upto uint64, now time.Time) error {
+func (u *uplink) applyAck(ctx context.Context, epoch string, n ackNote, now time.Time) error {
 	s := findStream(u.streams, epoch)
 	if s == nil {
-		u.r.log.Debug("uplink: ack for an epoch with nothing pending", "epoch", epoch, "upto_seq", upto)
+		u.r.log.Debug("uplink: ack for an epoch with nothing pending", "epoch", epoch, "upto_seq", n.upto)
 		return nil
 	}
-	if upto <= s.acked {
+	if n.upto <= s.acked {
 		return nil // a replay of the retained ack, or a duplicate
 	}
-	res, err := u.r.Outbox.AckEvents(ctx, epoch, upto)
+	res, err := u.r.Outbox.AckEvents(ctx, epoch, n.upto, n.digest)
 	if err != nil {
 		return err
 	}
-	for _, b := range u.win.ack(epoch, upto) {
+	switch res.Outcome {
+	case pos.AckBeyond:
+		u.refuseAck("beyond_written", epoch, n.upto)
+		return nil
+	case pos.AckMismatch:
+		u.refuseAck("digest_mismatch", epoch, n.upto)
+		u.fork(ctx, epoch, now, "central's ack digest is not of this shop's events")
+		return nil
+	case pos.AckApplied, pos.AckReplay:
+	default:
+		return nil
+	}
+	for _, b := range u.win.ack(epoch, n.upto) {
 		if !b.live {
 			u.r.metrics.ackLatency.Observe(now.Sub(b.sentAt).Seconds())
 		}
 	}
-	s.acked, s.next = upto, max(s.next, upto+1)
+	s.acked, s.next = max(s.acked, n.upto), max(s.next, n.upto+1)
 	if s == u.current() {
 		u.lastAck = max(u.lastAck, res.LastAckSeq)
 	}
-	u.failures = 0
-	u.r.metrics.acks.Inc()
-	u.r.metrics.eventsAcked.Add(float64(res.Trimmed))
-	u.r.lastAckAt.Store(&now)
+	if res.Outcome == pos.AckApplied {
+		u.failures = 0
+		u.r.metrics.acks.Inc()
+		u.r.metrics.eventsAcked.Add(float64(res.Trimmed))
+		u.r.lastAckAt.Store(&now)
+	}
 	return nil
 }
 
-func (u *uplink) requeueAck(epoch string, upto uint64) {
+func (u *uplink) requeueAck(epoch string, n ackNote) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.acks[epoch] = max(u.acks[epoch], upto)
+	if n.upto > u.acks[epoch].upto {
+		u.acks[epoch] = n
+	}
+}
+
+// takeConflicts acts on central's conflict notices: when this shop holds
+// another event than central at that place, another device writes the
+// same epoch, and this shop's side of it moves to a new epoch.
+func (u *uplink) takeConflicts(ctx context.Context, now time.Time) {
+	u.mu.Lock()
+	cs := u.conflicts
+	u.conflicts = nil
+	u.mu.Unlock()
+	for _, c := range cs {
+		id, ok, err := u.r.Outbox.PendingEventID(ctx, c.Epoch, c.Seq)
+		if err != nil {
+			u.r.logError("conflict", "uplink: read the outbox for a conflict", "err", err)
+			continue
+		}
+		if !ok || id == c.HeldID {
+			continue // central holds ours, or it is not pending here: the other device moves
+		}
+		u.r.log.Warn("uplink: central holds another device's event at this shop's storeseq",
+			"epoch", c.Epoch, "seq", c.Seq, "held_id", c.HeldID, "ours", id)
+		u.fork(ctx, c.Epoch, now, "conflict at central")
+	}
+}
+
+// fork sets an epoch's pending events aside, to be sent again in a new
+// epoch, and starts sending that epoch.
+func (u *uplink) fork(ctx context.Context, epoch string, now time.Time, why string) {
+	moved, err := u.r.Outbox.ForkEpoch(ctx, epoch)
+	if err != nil {
+		u.r.logError("fork", "uplink: set a forked epoch aside", "err", err)
+		return
+	}
+	if !moved {
+		return
+	}
+	u.r.log.Warn("uplink: another device writes this shop's epoch (a copied database?); its unacknowledged events go to a new epoch",
+		"epoch", epoch, "why", why)
+	u.rebasing = true
+	u.win.drop(epoch)
+	u.loadEpochs(ctx, now)
+	for _, s := range u.streams {
+		s.rewind()
+	}
+}
+
+// rebase moves a chunk of forked events into the current epoch per turn,
+// so tills keep their turns at the writer.
+func (u *uplink) rebase(ctx context.Context, now time.Time) {
+	n, err := u.r.Outbox.RebaseForked(ctx, u.r.BatchEvents)
+	switch {
+	case err != nil:
+		u.hold(now, "uplink: re-base forked events", err)
+	case n == 0:
+		u.rebasing = false
+	default:
+		u.r.counts.rebased.Add(int64(n))
+		u.r.metrics.rebased.Add(float64(n))
+		u.fresh = true
+	}
 }
 
 // seedStatus starts the status from the outbox's own watermark.
@@ -462,9 +607,19 @@ func (u *uplink) refreshStats(ctx context.Context, now time.Time) {
 // publishStatus publishes the retained presence message without waiting.
 func (u *uplink) publishStatus(now time.Time) {
 	st := Status{Online: true, PendingEvents: u.pending, LastAckSeq: u.lastAck, Version: u.r.Version}
-	b, _ := json.Marshal(st)
+	b, err := u.statusPayload(st)
+	if err != nil {
+		u.r.logError("status-sign", "uplink: sign status", "err", err)
+		return
+	}
 	u.statusTok = u.client.Publish(StatusTopic(u.r.StoreID), 1, true, b)
 	u.sent, u.statusAt = st, now
+}
+
+// statusPayload is a status message, signed.
+func (u *uplink) statusPayload(st Status) ([]byte, error) {
+	b, _ := json.Marshal(st)
+	return u.r.seal(KindStatus, b)
 }
 
 // goodbye publishes an offline status (a clean disconnect sends no will)
@@ -478,7 +633,7 @@ func (u *uplink) goodbye() {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if u.client.IsConnectionOpen() {
-		b, _ := json.Marshal(Status{Online: false, PendingEvents: u.pending, LastAckSeq: u.lastAck, Version: u.r.Version})
+		b, _ := u.statusPayload(Status{Online: false, PendingEvents: u.pending, LastAckSeq: u.lastAck, Version: u.r.Version})
 		if err := awaitToken(context.Background(), u.client.Publish(StatusTopic(u.r.StoreID), 1, true, b), time.Second); err != nil {
 			u.r.log.Warn("uplink: offline status not published", "err", err)
 		}

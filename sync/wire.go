@@ -61,11 +61,26 @@ func ValidStoreID(s string) bool {
 }
 
 // Ack is central's cumulative acknowledgement: every event of Epoch with
-// storeseq <= UptoSeq is stored at central.
+// storeseq <= UptoSeq is stored at central. Digest is the pos.ChainDigest
+// of the ids central holds for storeseqs 1..UptoSeq of the epoch (hex): a
+// shop trims only when its own events give the same digest.
 type Ack struct {
 	Store   string `json:"store"`
 	Epoch   string `json:"epoch"`
 	UptoSeq uint64 `json:"upto_seq"`
+	Digest  string `json:"digest,omitempty"`
+}
+
+// Conflict is central's notice that it holds another event id than a shop
+// sent for (store, epoch, seq): two devices write the same sequence. The
+// shop that holds OfferedID at that place sets the epoch's pending events
+// aside and sends them again in a new epoch.
+type Conflict struct {
+	Store     string `json:"store"`
+	Epoch     string `json:"epoch"`
+	Seq       uint64 `json:"seq"`
+	HeldID    string `json:"held_id"`
+	OfferedID string `json:"offered_id"`
 }
 
 // Status is a shop's retained presence message.
@@ -113,7 +128,32 @@ func DecodeAck(b []byte) (*Ack, error) {
 	if !ValidStoreID(a.Store) || !validEpoch(a.Epoch) {
 		return nil, malformed("ack needs a store and a 32-hex-digit epoch")
 	}
+	if _, ok := pos.ParseChainDigest(a.Digest); a.Digest != "" && !ok {
+		return nil, malformed("ack digest must be 64 hex digits")
+	}
 	return &a, nil
+}
+
+// ChainDigest returns the ack's digest, nil when it has none.
+func (a *Ack) ChainDigest() *pos.ChainDigest {
+	d, ok := pos.ParseChainDigest(a.Digest)
+	if !ok {
+		return nil
+	}
+	return &d
+}
+
+// DecodeConflict parses and checks a conflict notice.
+func DecodeConflict(b []byte) (*Conflict, error) {
+	var c Conflict
+	if err := strictUnmarshal(b, &c); err != nil {
+		return nil, err
+	}
+	_, held := pos.ParseUUID(c.HeldID)
+	if !ValidStoreID(c.Store) || !validEpoch(c.Epoch) || c.Seq == 0 || !held {
+		return nil, malformed("conflict needs a store, an epoch, a seq and the held id")
+	}
+	return &c, nil
 }
 
 // EncodeBatch joins stored CloudEvents into one batch (a JSON array).
@@ -148,14 +188,17 @@ func DecodeBatch(store string, b []byte) ([]pos.Event, error) {
 		return nil, malformed("batch of %d events", len(events))
 	}
 	for i := range events {
-		if err := checkEvent(store, &events[i]); err != nil {
+		if err := CheckEvent(store, &events[i]); err != nil {
 			return nil, malformed("event %d: %v", i, err)
 		}
 	}
 	return events, nil
 }
 
-func checkEvent(store string, e *pos.Event) error {
+// CheckEvent checks one event of store's batch: CloudEvents 1.0, a UUID id,
+// a storeedge type, a storeseq, an epoch, a source of the store, a time and
+// an object as data.
+func CheckEvent(store string, e *pos.Event) error {
 	switch {
 	case e.SpecVersion != "1.0":
 		return errors.New("specversion must be 1.0")
@@ -176,6 +219,9 @@ func checkEvent(store string, e *pos.Event) error {
 	}
 	return nil
 }
+
+// ValidEpoch reports whether s is an epoch: 32 lowercase hex digits.
+func ValidEpoch(s string) bool { return validEpoch(s) }
 
 func validEpoch(s string) bool {
 	if len(s) != 32 {
