@@ -46,13 +46,59 @@ func TestDecodeBatch_SortsAndCanonicalizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, e := range got {
-		if e.StoreSeq != uint64(i+1) {
-			t.Fatalf("events[%d].StoreSeq=%d, want %d", i, e.StoreSeq, i+1)
+	for i, in := range got {
+		if in.ev.StoreSeq != uint64(i+1) || !in.slotted || in.reason != "" {
+			t.Fatalf("events[%d] = seq %d slotted %v reason %q, want seq %d stored", i, in.ev.StoreSeq, in.slotted, in.reason, i+1)
 		}
 	}
-	if got[1].ID != id.String() {
-		t.Fatalf("ID=%q, want %q", got[1].ID, id.String())
+	if got[1].ev.ID != id.String() {
+		t.Fatalf("ID=%q, want %q", got[1].ev.ID, id.String())
+	}
+}
+
+// TestDecodeBatch_SortsOut shows what becomes of each kind of bad event:
+// quarantined in its place when it says where it goes, quarantined without
+// a place when it does not, and only a batch that is no array is an error.
+func TestDecodeBatch_SortsOut(t *testing.T) {
+	const epoch = "0123456789abcdef0123456789abcdef"
+	good := benchEvents(t, "s1", epoch, 1, 1)[0]
+	enc := func(f func(e map[string]any)) json.RawMessage {
+		b, _ := json.Marshal(&good)
+		var m map[string]any
+		_ = json.Unmarshal(b, &m)
+		f(m)
+		b, _ = json.Marshal(m)
+		return b
+	}
+	for _, tc := range []struct {
+		name    string
+		raw     json.RawMessage
+		slotted bool
+		bad     bool
+	}{
+		{"Good", enc(func(map[string]any) {}), true, false},
+		{"OtherStoreSource", enc(func(m map[string]any) { m["source"] = "/stores/s2/terminals/t1" }), true, true},
+		{"NULInData", enc(func(m map[string]any) { m["data"] = map[string]any{"ref": "a\x00b"} }), true, true},
+		{"DataNotObject", enc(func(m map[string]any) { m["data"] = []int{1} }), true, true},
+		{"BadID", enc(func(m map[string]any) { m["id"] = "x" }), true, true},
+		{"SeqZero", enc(func(m map[string]any) { m["storeseq"] = 0 }), false, true},
+		{"BadEpoch", enc(func(m map[string]any) { m["storeepoch"] = "zz" }), false, true},
+		{"NotAnEvent", json.RawMessage(`"hello"`), false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := decodeBatch("s1", storesync.EncodeBatch([]json.RawMessage{tc.raw}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in := got[0]; in.slotted != tc.slotted || (in.reason != "") != tc.bad {
+				t.Fatalf("slotted %v reason %q, want slotted %v bad %v", in.slotted, in.reason, tc.slotted, tc.bad)
+			}
+		})
+	}
+	for _, payload := range []string{``, `{}`, `[]`, "\x00\xff"} {
+		if _, err := decodeBatch("s1", []byte(payload)); err == nil {
+			t.Fatalf("decodeBatch(%q) accepted", payload)
+		}
 	}
 }
 
@@ -78,14 +124,22 @@ func FuzzDecodeBatch(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for i, e := range got {
-			if e.StoreSeq == 0 || e.StoreSeq > math.MaxInt64 || !utf8.Valid(e.Data) || hasNULEscape(e.Data) {
+		for i, in := range got {
+			e := &in.ev
+			if in.slotted && (e.StoreSeq == 0 || e.StoreSeq > math.MaxInt64) {
+				t.Fatalf("slotted event %d out of range: %+v", i, e)
+			}
+			if in.reason != "" {
+				continue // quarantined: kept as text, never stored as an event
+			}
+			if !utf8.Valid(e.Data) || hasNULEscape(e.Data) {
 				t.Fatalf("accepted event %d: %+v", i, e)
 			}
 			if _, err := uuid.Parse(e.ID); err != nil || uuid.MustParse(e.ID).String() != e.ID {
 				t.Fatalf("accepted id %q", e.ID)
 			}
-			if i > 0 && (got[i-1].StoreEpoch > e.StoreEpoch || got[i-1].StoreEpoch == e.StoreEpoch && got[i-1].StoreSeq > e.StoreSeq) {
+			if i > 0 && got[i-1].slotted && in.slotted && (got[i-1].ev.StoreEpoch > e.StoreEpoch ||
+				got[i-1].ev.StoreEpoch == e.StoreEpoch && got[i-1].ev.StoreSeq > e.StoreSeq) {
 				t.Fatalf("not sorted at %d", i)
 			}
 		}

@@ -40,7 +40,8 @@ func BenchmarkApply(b *testing.B) {
 	if testing.Short() {
 		b.Skip("needs PostgreSQL")
 	}
-	s := &Server{DatabaseURL: synctest.DatabaseURL(b), Broker: "tcp://127.0.0.1:1", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &Server{DatabaseURL: synctest.DatabaseURL(b), Broker: "tcp://127.0.0.1:1", Insecure: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := s.setDefaults(); err != nil {
 		b.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func BenchmarkApply(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		events := benchEvents(b, "bench", epoch, uint64(i*size+1), size)
+		events := incomingOf(b, "bench", benchEvents(b, "bench", epoch, uint64(i*size+1), size))
 		b.StartTimer()
 		res, err := s.apply(context.Background(), "bench", events)
 		if err != nil {
@@ -66,4 +67,22 @@ func BenchmarkApply(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*size)/b.Elapsed().Seconds(), "events/s")
+}
+
+// incomingOf sorts events out as a received batch would be.
+func incomingOf(tb testing.TB, store string, events []pos.Event) []incoming {
+	raws := make([]json.RawMessage, len(events))
+	for i := range events {
+		b, err := json.Marshal(&events[i])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		raws[i] = b
+	}
+	b, _ := json.Marshal(raws)
+	out, err := decodeBatch(store, b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }

@@ -1,10 +1,15 @@
 package central_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,12 +34,17 @@ func TestMain(m *testing.M) { os.Exit(synctest.Main(m)) }
 // harness is a private broker and database, plus an MQTT client that
 // publishes like a shop and records every ack central publishes.
 type harness struct {
-	broker *synctest.Broker
-	dbURL  string
-	db     *pgxpool.Pool
-	client mqtt.Client
-	acks   *ackLog
-	logs   *testLog
+	broker   *synctest.Broker
+	dbURL    string
+	db       *pgxpool.Pool
+	client   mqtt.Client
+	acks     *ackLog
+	logs     *testLog
+	central  ed25519.PrivateKey // central's signing key
+	insecure bool               // lab mode: plain messages both ways
+
+	mu   gosync.Mutex
+	keys map[string]*ecdsa.PrivateKey // each shop's enrolled key
 }
 
 // newHarness starts the broker, creates the database and connects the
@@ -44,7 +54,12 @@ func newHarness(t *testing.T) *harness {
 	if testing.Short() {
 		t.Skip("integration: needs Mosquitto and PostgreSQL; not in -short")
 	}
-	h := &harness{logs: newTestLog(t), acks: newAckLog()}
+	_, centralKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{logs: newTestLog(t), central: centralKey, keys: map[string]*ecdsa.PrivateKey{}}
+	h.acks = newAckLog(storesync.VerifyEd25519([]ed25519.PublicKey{centralKey.Public().(ed25519.PublicKey)}))
 	h.broker = synctest.StartBroker(t)
 	h.dbURL = synctest.DatabaseURL(t)
 	pool, err := pgxpool.New(context.Background(), h.dbURL)
@@ -54,6 +69,14 @@ func newHarness(t *testing.T) *harness {
 	t.Cleanup(pool.Close)
 	h.db = pool
 	h.client = h.connect(t, "test-shop-"+randomHex(4))
+	return h
+}
+
+// newLabHarness is a harness in lab mode (--insecure-sync): plain
+// messages both ways.
+func newLabHarness(t *testing.T) *harness {
+	h := newHarness(t)
+	h.insecure, h.acks.lab = true, true
 	return h
 }
 
@@ -75,11 +98,7 @@ func (h *harness) connect(t *testing.T, id string) mqtt.Client {
 // waits until it is subscribed. It is closed at cleanup.
 func (h *harness) startCentral(t *testing.T, configure ...func(*central.Server)) *central.Server {
 	t.Helper()
-	s := &central.Server{Broker: h.broker.URL, DatabaseURL: h.dbURL, Listen: "127.0.0.1:0",
-		Logger: h.logs.logger(), Workers: 4}
-	for _, f := range configure {
-		f(s)
-	}
+	s := h.newServer(configure...)
 	if err := s.Open(); err != nil {
 		s.Close()
 		t.Fatalf("Open: %v", err)
@@ -89,10 +108,67 @@ func (h *harness) startCentral(t *testing.T, configure ...func(*central.Server))
 	return s
 }
 
-// publish sends a payload on a store's events topic, QoS 1.
+// newServer is a replica on the harness's broker, database and keys, not
+// yet opened.
+func (h *harness) newServer(configure ...func(*central.Server)) *central.Server {
+	s := &central.Server{Broker: h.broker.URL, DatabaseURL: h.dbURL, Listen: "127.0.0.1:0",
+		Logger: h.logs.logger(), Workers: 4, SigningKey: h.central, ShopKeys: h.shopKeys, Insecure: h.insecure}
+	for _, f := range configure {
+		f(s)
+	}
+	return s
+}
+
+// publish sends a batch on a store's events topic, QoS 1, signed with the
+// store's enrolled key as the shop would.
 func (h *harness) publish(t *testing.T, store string, payload []byte) {
 	t.Helper()
-	mustToken(t, h.client.Publish(storesync.EventsTopic(store), 1, false, payload))
+	mustToken(t, h.client.Publish(storesync.EventsTopic(store), 1, false, h.sealed(store, payload)))
+}
+
+// publishRaw sends a payload as it is.
+func (h *harness) publishRaw(t *testing.T, topic string, payload []byte) {
+	t.Helper()
+	mustToken(t, h.client.Publish(topic, 1, false, payload))
+}
+
+// key returns a store's enrolled key, enrolling it on first use.
+func (h *harness) key(store string) *ecdsa.PrivateKey {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	k, ok := h.keys[store]
+	if !ok {
+		k, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		h.keys[store] = k
+	}
+	return k
+}
+
+// shopKeys is central's view of the enrolled keys (Server.ShopKeys).
+func (h *harness) shopKeys(store string) ([]*ecdsa.PublicKey, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if k, ok := h.keys[store]; ok {
+		return []*ecdsa.PublicKey{&k.PublicKey}, nil
+	}
+	return nil, errors.New("not enrolled")
+}
+
+// sealed signs a batch as store (plain in lab mode).
+func (h *harness) sealed(store string, payload []byte) []byte {
+	return h.seal(store, storesync.KindEvents, payload)
+}
+
+// seal signs a message of kind as store would (plain in lab mode).
+func (h *harness) seal(store, kind string, payload []byte) []byte {
+	if h.insecure {
+		return payload
+	}
+	b, err := storesync.Seal(storesync.NewECDSASigner(h.key(store)), kind, store, storesync.CentralName, payload)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // count runs a count query.
@@ -134,30 +210,83 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 	}
 }
 
-// ackLog records the acks seen on the broker, per store and epoch.
+// ackLog records the acks and conflict notices seen on the broker, per
+// store and epoch, once their signature is verified as a shop would.
 type ackLog struct {
-	mu     gosync.Mutex
-	upto   map[string]uint64
-	n      map[string]int
-	notify chan struct{}
+	verify    storesync.Verifier
+	mu        gosync.Mutex
+	upto      map[string]uint64
+	digest    map[string]string
+	n         map[string]int
+	conflicts []storesync.Conflict
+	unsigned  int  // messages that did not verify
+	lab       bool // accept plain messages (a lab-mode harness)
+	notify    chan struct{}
 }
 
-func newAckLog() *ackLog {
-	return &ackLog{upto: map[string]uint64{}, n: map[string]int{}, notify: make(chan struct{})}
+func newAckLog(verify storesync.Verifier) *ackLog {
+	return &ackLog{verify: verify, upto: map[string]uint64{}, digest: map[string]string{}, n: map[string]int{},
+		notify: make(chan struct{})}
 }
 
 func (a *ackLog) handle(_ mqtt.Client, m mqtt.Message) {
-	ack, err := storesync.DecodeAck(m.Payload())
+	store, _ := storesync.StoreFromTopic(m.Topic())
+	env, err := storesync.Open(m.Payload(), storesync.Expect{Kinds: []string{storesync.KindAck, storesync.KindConflict},
+		From: storesync.CentralName, To: []string{store}}, a.verify)
+	payload, kind := m.Payload(), ""
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case err == nil:
+		payload, kind = env.Payload, env.Kind
+	case a.lab && errors.Is(err, storesync.ErrUnsigned):
+	default:
+		a.unsigned++
+		return
+	}
+	defer func() { close(a.notify); a.notify = make(chan struct{}) }()
+	if kind == storesync.KindConflict || kind == "" && bytes.Contains(payload, []byte(`"held_id"`)) {
+		if c, err := storesync.DecodeConflict(payload); err == nil {
+			a.conflicts = append(a.conflicts, *c)
+		}
+		return
+	}
+	ack, err := storesync.DecodeAck(payload)
 	if err != nil {
 		return
 	}
+	k := ack.Store + "/" + ack.Epoch
+	if ack.UptoSeq >= a.upto[k] {
+		a.upto[k], a.digest[k] = ack.UptoSeq, ack.Digest
+	}
+	a.n[k]++
+}
+
+// conflictsOf returns the conflict notices seen for store.
+func (a *ackLog) conflictsOf(store string) []storesync.Conflict {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	k := ack.Store + "/" + ack.Epoch
-	a.upto[k] = max(a.upto[k], ack.UptoSeq)
-	a.n[k]++
-	close(a.notify)
-	a.notify = make(chan struct{})
+	var out []storesync.Conflict
+	for _, c := range a.conflicts {
+		if c.Store == store {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// unverified counts the messages on ack topics that did not verify.
+func (a *ackLog) unverified() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.unsigned
+}
+
+// digestOf returns the digest of the highest ack of a store's epoch.
+func (a *ackLog) digestOf(store, epoch string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.digest[store+"/"+epoch]
 }
 
 // get returns the highest ack of a store's epoch and how many acks came.
@@ -250,6 +379,21 @@ func saleLine(no int, sku string, qty, price int64) pos.SaleLine {
 		Total: pos.M(total, "RUB"), VATRate: 20, VAT: pos.M(pos.VATIncluded(total, 20), "RUB")}
 }
 
+// digest is the ChainDigest of the shop's events 1..upto, as it would
+// check central's ack.
+func (s *shop) digest(t *testing.T, upto int) pos.ChainDigest {
+	t.Helper()
+	var d pos.ChainDigest
+	for _, raw := range s.events[:upto] {
+		var e pos.Event
+		if err := json.Unmarshal(raw, &e); err != nil {
+			t.Fatal(err)
+		}
+		d = d.Next(e.ID)
+	}
+	return d
+}
+
 // batch is the CloudEvents batch of storeseqs from..to.
 func (s *shop) batch(from, to uint64) []byte {
 	return storesync.EncodeBatch(s.events[from-1 : to])
@@ -279,7 +423,7 @@ func (h *harness) drain(s *shop, size int, d time.Duration) error {
 		sent = max(sent, acked)
 		for sent < n && sent-acked < window*uint64(size) {
 			to := min(sent+uint64(size), n)
-			h.client.Publish(storesync.EventsTopic(s.store), 1, false, s.batch(sent+1, to))
+			h.client.Publish(storesync.EventsTopic(s.store), 1, false, h.sealed(s.store, s.batch(sent+1, to)))
 			sent = to
 		}
 		select {

@@ -131,11 +131,11 @@ func (s *Server) publishDownlink(store string, d pos.Downlink) {
 		s.metrics.downlinkFailed.Inc()
 		return
 	}
-	topic := storesync.AllDownlinkTopic
+	topic, to := storesync.AllDownlinkTopic, storesync.AudienceAll
 	if store != "" {
-		topic = storesync.DownlinkTopic(store)
+		topic, to = storesync.DownlinkTopic(store), store
 	}
-	s.publish(topic, b, false, s.metrics.downlinkFailed)
+	s.publishSigned(topic, storesync.KindDownlink, to, b, false, s.metrics.downlinkFailed)
 }
 
 // pullBudget bounds a page's items in bytes, so a page stays a sensible
@@ -155,7 +155,24 @@ func (s *Server) handlePullDownlink(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, page)
+	s.writeSigned(w, r, storesync.KindPull, store, page)
+}
+
+// writeSigned writes v as JSON signed for a shop: a page the shop can
+// trust however it travelled (a proxy or a plain-HTTP hop cannot change
+// prices on the way, or skip versions).
+func (s *Server) writeSigned(w http.ResponseWriter, r *http.Request, kind, to string, v any) {
+	b, err := json.Marshal(v)
+	if err == nil {
+		b, err = s.seal(kind, to, b)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
 }
 
 // pullParams validates the pull's parameters: since defaults to 0, limit to

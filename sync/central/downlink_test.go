@@ -76,7 +76,7 @@ func (l *downlinkLog) versions(topic string) []uint64 {
 }
 
 func TestDownlink_PostAndPull(t *testing.T) {
-	h := newHarness(t)
+	h := newLabHarness(t) // the signed downlink: trust_test.go
 	c := h.startCentral(t)
 	watch := h.watchDownlink(t)
 	var want = map[string][]uint64{} // pull answer per store
@@ -182,7 +182,7 @@ func decodeMessages(t *testing.T, p *storesync.PullPage) []pos.Downlink {
 // order, messages never null, items compacted and HTML-escaped as
 // encoding/json does.
 func TestDownlink_PullShape(t *testing.T) {
-	h := newHarness(t)
+	h := newLabHarness(t) // the signed downlink: trust_test.go
 	c := h.startCentral(t)
 	body := `{"stream":"customers","items":[ {"name": "<b>A & B</b>", "id":"c1", "phone":"+79161234567"} ]}`
 	resp, err := http.Post(c.URL()+"/api/v1/downlink", "application/json", strings.NewReader(body))
@@ -210,7 +210,7 @@ func TestDownlink_PullShape(t *testing.T) {
 }
 
 func TestDownlink_Validation(t *testing.T) {
-	h := newHarness(t)
+	h := newLabHarness(t) // the signed downlink: trust_test.go
 	c := h.startCentral(t)
 	for _, tc := range []struct {
 		name  string
@@ -263,7 +263,7 @@ func TestDownlink_Validation(t *testing.T) {
 // goroutines: a puller that moves its cursor to head never skips one that
 // committed late.
 func TestDownlink_ConcurrentPosts(t *testing.T) {
-	h := newHarness(t)
+	h := newLabHarness(t) // the signed downlink: trust_test.go
 	c := h.startCentral(t)
 	const writers, each = 4, 15
 	var wg gosync.WaitGroup

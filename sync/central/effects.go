@@ -21,55 +21,86 @@ type effects struct {
 	returns     []returnRow
 	returnLines []returnLineRow
 	shifts      []shiftRow
-	failures    int
+	byTable     [3][]*pos.Event // the events behind each table's rows
 }
 
-// applyEffects writes the CRM rows of the inserted events. An event whose
-// data does not decode stays in events and is counted: refusing the batch
-// would block the shop's whole sequence behind it.
-func applyEffects(ctx context.Context, tx pgx.Tx, store string, inserted []*pos.Event) (failures int, err error) {
+// failure is a stored event whose business rows central could not write:
+// it is quarantined (with stored = true) and counted, never silently lost.
+type failure struct {
+	e      *pos.Event
+	reason string
+}
+
+// tables are the CRM tables, in the order effects writes them.
+var tables = [3]struct {
+	sql  string
+	rows func(fx *effects) []any
+}{
+	{sqlInsertSales, func(fx *effects) []any { return []any{fx.sales, fx.saleLines} }},
+	{sqlInsertReturns, func(fx *effects) []any { return []any{fx.returns, fx.returnLines} }},
+	{sqlInsertShifts, func(fx *effects) []any { return []any{fx.shifts} }},
+}
+
+// applyEffects writes the CRM rows of the inserted events and returns the
+// events whose rows could not be written, with why. Refusing the batch
+// instead would block the shop's whole sequence behind one event.
+func applyEffects(ctx context.Context, tx pgx.Tx, store string, inserted []*pos.Event) ([]failure, error) {
 	var fx effects
+	var failed []failure
 	for _, e := range inserted {
-		var ok bool
-		switch e.Type {
-		case pos.EventSaleCompleted:
-			ok = fx.addSale(store, e)
-		case pos.EventSaleReturned:
-			ok = fx.addReturn(store, e)
-		case pos.EventShiftClosed:
-			ok = fx.addShift(store, e)
-		default:
-			ok = true // kept in events only
-		}
-		if !ok {
-			fx.failures++
+		if reason := fx.add(store, e); reason != "" {
+			failed = append(failed, failure{e, reason})
 		}
 	}
-	return fx.failures, fx.write(ctx, tx)
+	more, err := fx.write(ctx, tx, store)
+	return append(failed, more...), err
 }
 
-func (fx *effects) write(ctx context.Context, tx pgx.Tx) error {
-	steps := []struct {
-		n    int
-		sql  string
-		rows []any
-	}{
-		{len(fx.sales), sqlInsertSales, []any{fx.sales, fx.saleLines}},
-		{len(fx.returns), sqlInsertReturns, []any{fx.returns, fx.returnLines}},
-		{len(fx.shifts), sqlInsertShifts, []any{fx.shifts}},
+// add adds an event's rows, or says why it has none it should have.
+func (fx *effects) add(store string, e *pos.Event) string {
+	t, reason := -1, ""
+	switch e.Type {
+	case pos.EventSaleCompleted:
+		t, reason = 0, fx.addSale(store, e)
+	case pos.EventSaleReturned:
+		t, reason = 1, fx.addReturn(store, e)
+	case pos.EventShiftClosed:
+		t, reason = 2, fx.addShift(store, e)
 	}
-	for _, st := range steps {
-		if st.n == 0 {
+	if t >= 0 && reason == "" {
+		fx.byTable[t] = append(fx.byTable[t], e)
+	}
+	return reason
+}
+
+// write runs one statement per table. When PostgreSQL refuses a table's
+// rows, each event of that table is tried alone, so only the events at
+// fault fail.
+func (fx *effects) write(ctx context.Context, tx pgx.Tx, store string) ([]failure, error) {
+	var failed []failure
+	for i, t := range tables {
+		if len(fx.byTable[i]) == 0 {
 			continue
 		}
-		if err := execIsolated(ctx, tx, st.sql, st.rows...); err != nil {
-			if !isDataError(err) {
-				return err
+		err := execIsolated(ctx, tx, t.sql, t.rows(fx)...)
+		if err == nil {
+			continue
+		}
+		if !isDataError(err) {
+			return nil, err
+		}
+		for _, e := range fx.byTable[i] {
+			var one effects
+			one.add(store, e)
+			if err := execIsolated(ctx, tx, t.sql, t.rows(&one)...); err != nil {
+				if !isDataError(err) {
+					return nil, err
+				}
+				failed = append(failed, failure{e, "rows refused: " + err.Error()})
 			}
-			fx.failures += st.n
 		}
 	}
-	return nil
+	return failed, nil
 }
 
 // execIsolated runs execRows under a savepoint, so a row PostgreSQL
@@ -110,9 +141,12 @@ func execRows(ctx context.Context, tx pgx.Tx, sql string, rowSets ...any) error 
 }
 
 // decodeData decodes an event's data leniently (later shops may add
-// fields), reporting failure instead of an error.
-func decodeData(e *pos.Event, v any) bool {
-	return json.Unmarshal(e.Data, v) == nil
+// fields), returning why it failed or "".
+func decodeData(e *pos.Event, v any) string {
+	if err := json.Unmarshal(e.Data, v); err != nil {
+		return "data does not decode: " + err.Error()
+	}
+	return ""
 }
 
 // text makes a peer's string storable: PostgreSQL text refuses NUL.

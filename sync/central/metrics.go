@@ -22,6 +22,10 @@ type metrics struct {
 	connected       prometheus.Gauge
 	connects        prometheus.Counter
 	queued          prometheus.GaugeFunc
+	rejected        *prometheus.CounterVec
+	quarantined     *prometheus.CounterVec
+	conflicts       *prometheus.CounterVec
+	aliases         prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, queued func() float64) *metrics {
@@ -51,9 +55,17 @@ func newMetrics(reg prometheus.Registerer, queued func() float64) *metrics {
 		connects: counter("broker_connects_total", "Connections (and reconnections) to the MQTT broker."),
 		queued: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "storeedge_central_queued_messages",
 			Help: "Messages received and waiting for a worker."}, queued),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "storeedge_central_rejected_messages_total",
+			Help: "Messages refused: not signed by the shop their topic names, by kind."}, []string{"kind"}),
+		quarantined: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "storeedge_central_quarantined_events_total",
+			Help: "Events kept verbatim in quarantine (not storable as business rows), by shop."}, []string{"store"}),
+		conflicts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "storeedge_central_conflicts_total",
+			Help: "Events offered where another event id is already stored (two devices writing one epoch), by shop."}, []string{"store"}),
+		aliases: counter("aliased_events_total", "Events a shop moved to a new epoch after a conflict that central already stored (stored once, acked in both places)."),
 	}
 	reg.MustRegister(m.applied, m.duplicates, m.malformed, m.dropped, m.applyFailures, m.effectFailures,
 		m.applySeconds, m.batchEvents, m.acksPublished, m.ackFailures, m.statusUpdates, m.downlinkPosted,
-		m.downlinkFailed, m.webhookSent, m.webhookFailures, m.connected, m.connects, m.queued)
+		m.downlinkFailed, m.webhookSent, m.webhookFailures, m.connected, m.connects, m.queued,
+		m.rejected, m.quarantined, m.conflicts, m.aliases)
 	return m
 }

@@ -67,7 +67,7 @@ func TestReplicas_SharedSubscription(t *testing.T) {
 	replicas := make([]*central.Server, 2)
 	errs := make(chan error, 2)
 	for i := range replicas {
-		replicas[i] = &central.Server{Broker: h.broker.URL, DatabaseURL: h.dbURL, Listen: "127.0.0.1:0", Logger: h.logs.logger(), Workers: 4}
+		replicas[i] = h.newServer()
 		go func() { errs <- replicas[i].Open() }()
 	}
 	for range replicas {
@@ -87,7 +87,7 @@ func TestReplicas_SharedSubscription(t *testing.T) {
 	if a == 0 || b == 0 || a+b != 1200 {
 		t.Fatalf("replicas applied %v and %v events, want both > 0 and 1200 in all", a, b)
 	}
-	if got, want := h.count(t, `SELECT count(*) FROM schema_migrations`), 3; got != want {
+	if got, want := h.count(t, `SELECT count(*) FROM schema_migrations`), 5; got != want {
 		t.Fatalf("schema_migrations=%d, want %d", got, want)
 	}
 }
@@ -183,8 +183,7 @@ func TestBrokerRestart(t *testing.T) {
 func TestOpen_BrokerDown(t *testing.T) {
 	h := newHarness(t)
 	h.broker.Stop()
-	s := &central.Server{Broker: h.broker.URL, DatabaseURL: h.dbURL, Listen: "127.0.0.1:0",
-		Logger: h.logs.logger(), ConnectWait: 200 * time.Millisecond}
+	s := h.newServer(func(s *central.Server) { s.ConnectWait = 200 * time.Millisecond })
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}

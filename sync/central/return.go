@@ -52,10 +52,16 @@ JOIN r ON r.store = l.store AND r.id = l.return_id
 ON CONFLICT DO NOTHING`
 
 // addReturn adds a sale.returned event's return and lines.
-func (fx *effects) addReturn(store string, e *pos.Event) bool {
+func (fx *effects) addReturn(store string, e *pos.Event) string {
 	var r pos.Return
-	if !decodeData(e, &r) || r.ID == "" {
-		return false
+	if reason := decodeData(e, &r); reason != "" {
+		return reason
+	}
+	switch {
+	case r.ID == "":
+		return "return without an id"
+	case r.Total.Amount < 0:
+		return "negative total"
 	}
 	row := returnRow{Store: store, ID: text(r.ID), SaleID: optText(r.SaleID), Epoch: e.StoreEpoch,
 		Seq: e.StoreSeq, EventID: e.ID, ReceiptNo: r.ReceiptNo, TerminalID: text(r.TerminalID),
@@ -68,5 +74,5 @@ func (fx *effects) addReturn(store string, e *pos.Event) bool {
 			SaleLineNo: int32OrNil(l.SaleLineNo), SKU: text(l.SKU), Name: text(l.Name), Qty: l.Qty,
 			Amount: l.Amount.Amount, VATRate: l.VATRate, VAT: l.VAT.Amount})
 	}
-	return true
+	return ""
 }

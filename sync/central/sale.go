@@ -1,6 +1,7 @@
 package central
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/storeedge/storeedge/pos"
@@ -57,11 +58,15 @@ SELECT l.* FROM jsonb_populate_recordset(NULL::sale_lines, $2::jsonb) l
 JOIN s ON s.store = l.store AND s.id = l.sale_id
 ON CONFLICT DO NOTHING`
 
-// addSale adds a sale.completed event's sale and lines.
-func (fx *effects) addSale(store string, e *pos.Event) bool {
+// addSale adds a sale.completed event's sale and lines, or says why the
+// event is not a sale central can book.
+func (fx *effects) addSale(store string, e *pos.Event) string {
 	var s pos.Sale
-	if !decodeData(e, &s) || s.ID == "" {
-		return false
+	if reason := decodeData(e, &s); reason != "" {
+		return reason
+	}
+	if reason := checkSale(&s); reason != "" {
+		return reason
 	}
 	row := saleRow{Store: store, ID: text(s.ID), Epoch: e.StoreEpoch, Seq: e.StoreSeq, EventID: e.ID,
 		ReceiptNo: s.ReceiptNo, TerminalID: text(s.TerminalID), CashierID: text(s.CashierID),
@@ -79,5 +84,29 @@ func (fx *effects) addSale(store string, e *pos.Event) bool {
 			PromotionID: optText(l.PromotionID), Discount: l.Discount.Amount, Total: l.Total.Amount,
 			VATRate: l.VATRate, VAT: l.VAT.Amount})
 	}
-	return true
+	return ""
+}
+
+// checkSale is what a sale must be to be booked: an id, lines, and no
+// negative money or quantity (a shop never records one).
+func checkSale(s *pos.Sale) string {
+	switch {
+	case s.ID == "":
+		return "sale without an id"
+	case len(s.Lines) == 0:
+		return "sale without lines"
+	case s.Total.Amount < 0 || s.Discount.Amount < 0 || s.Change.Amount < 0:
+		return "negative total, discount or change"
+	}
+	for i, l := range s.Lines {
+		if l.Qty <= 0 || l.Total.Amount < 0 || l.UnitPrice.Amount < 0 {
+			return fmt.Sprintf("line %d: quantity or money out of range", i+1)
+		}
+	}
+	for i, p := range s.Payments {
+		if p.Amount.Amount < 0 {
+			return fmt.Sprintf("payment %d: negative amount", i+1)
+		}
+	}
+	return ""
 }

@@ -2,6 +2,8 @@ package central
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
@@ -18,6 +20,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
+	storesync "github.com/storeedge/storeedge/sync"
 )
 
 // Defaults of the Server's tunables.
@@ -54,6 +57,15 @@ type Server struct {
 	CertFile  string
 	KeyFile   string
 	TLSConfig *tls.Config
+	// SigningKey is central's Ed25519 key: it signs every ack, conflict
+	// notice, downlink message and pull page. ShopKeys returns the enrolled,
+	// unrevoked public keys of a shop (none: the shop may not speak), which
+	// verify its batches and status. Both are required unless Insecure
+	// (--insecure-sync: plain messages both ways, for a lab).
+	SigningKey ed25519.PrivateKey
+	ShopKeys   func(store string) ([]*ecdsa.PublicKey, error)
+	Insecure   bool
+
 	// CRMWebhook, when set, receives every applied event (POST, CloudEvent
 	// JSON, Idempotency-Key: the event id) after its commit.
 	CRMWebhook string
@@ -81,6 +93,7 @@ type Server struct {
 	Registerer prometheus.Registerer
 	Gatherer   prometheus.Gatherer
 
+	signer   storesync.Signer
 	pool     *pgxpool.Pool
 	client   mqtt.Client
 	ln       net.Listener
@@ -138,6 +151,12 @@ func (s *Server) setDefaults() error {
 	}
 	if s.Broker == "" {
 		return errors.New("central: Broker is required")
+	}
+	if !s.Insecure && (len(s.SigningKey) != ed25519.PrivateKeySize || s.ShopKeys == nil) {
+		return errors.New("central: signed sync needs the signing key and the shops' keys (--pki), or Insecure")
+	}
+	if len(s.SigningKey) == ed25519.PrivateKeySize {
+		s.signer = storesync.NewEd25519Signer(s.SigningKey)
 	}
 	if s.Listen == "" {
 		s.Listen = DefaultListen

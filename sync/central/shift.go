@@ -45,10 +45,13 @@ SELECT * FROM jsonb_populate_recordset(NULL::shifts, $1::jsonb)
 ON CONFLICT DO NOTHING`
 
 // addShift adds a shift.closed event's Z report.
-func (fx *effects) addShift(store string, e *pos.Event) bool {
+func (fx *effects) addShift(store string, e *pos.Event) string {
 	var r pos.ShiftReport
-	if !decodeData(e, &r) || r.Shift == nil || r.Shift.ID == "" {
-		return false
+	if reason := decodeData(e, &r); reason != "" {
+		return reason
+	}
+	if r.Shift == nil || r.Shift.ID == "" {
+		return "Z report without a shift id"
 	}
 	sh := r.Shift
 	row := shiftRow{Store: store, ID: text(sh.ID), Epoch: e.StoreEpoch, Seq: e.StoreSeq, EventID: e.ID,
@@ -70,5 +73,5 @@ func (fx *effects) addShift(store string, e *pos.Event) bool {
 		row.VAT = []pos.ReportVATLine{}
 	}
 	fx.shifts = append(fx.shifts, row)
-	return true
+	return ""
 }

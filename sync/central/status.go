@@ -22,8 +22,13 @@ ON CONFLICT (store) DO UPDATE SET online = EXCLUDED.online,
 // handleStatus stores a shop's status message. It is decoded leniently,
 // because shops may add fields; one that does not decode is dropped.
 func (s *Server) handleStatus(m message) {
+	payload, err := s.fromShop(m.store, storesync.KindStatus, m.payload)
+	if err != nil {
+		s.reject(m.store, "status", err)
+		return
+	}
 	var st storesync.Status
-	if err := json.Unmarshal(m.payload, &st); err != nil || st.PendingEvents < 0 || st.LastAckSeq > math.MaxInt64 {
+	if err := json.Unmarshal(payload, &st); err != nil || st.PendingEvents < 0 || st.LastAckSeq > math.MaxInt64 {
 		s.metrics.malformed.Inc()
 		s.Logger.Warn("malformed status dropped", "store", m.store, "err", err)
 		return
@@ -35,7 +40,7 @@ func (s *Server) handleStatus(m message) {
 		version = version[:200]
 	}
 	version = strings.ToValidUTF8(strings.ReplaceAll(version, "\x00", ""), "")
-	_, err := s.pool.Exec(ctx, sqlUpsertStatus, m.store, st.Online, int64(st.PendingEvents), int64(st.LastAckSeq), version)
+	_, err = s.pool.Exec(ctx, sqlUpsertStatus, m.store, st.Online, int64(st.PendingEvents), int64(st.LastAckSeq), version)
 	if err != nil {
 		s.Logger.Error("status not stored", "store", m.store, "err", err)
 		return

@@ -16,8 +16,9 @@ func TestStores_StatusAndWatermarks(t *testing.T) {
 	h.publish(t, s.store, s.batch(1, 4))
 	h.acks.wait(t, s.store, s.epoch, 4, 1)
 	status, _ := json.Marshal(storesync.Status{Online: true, PendingEvents: 7, LastAckSeq: 4, Version: "1.2.3"})
-	mustToken(t, h.client.Publish(storesync.StatusTopic("s1"), 1, true, status))
-	mustToken(t, h.client.Publish(storesync.StatusTopic("s2"), 1, true, []byte(`{"online":false,"pending_events":0,"last_ack_seq":0,"version":"1.0","extra":1}`)))
+	mustToken(t, h.client.Publish(storesync.StatusTopic("s1"), 1, true, h.seal("s1", storesync.KindStatus, status)))
+	s2 := []byte(`{"online":false,"pending_events":0,"last_ack_seq":0,"version":"1.0","extra":1}`)
+	mustToken(t, h.client.Publish(storesync.StatusTopic("s2"), 1, true, h.seal("s2", storesync.KindStatus, s2)))
 	h.waitCount(t, 2, `SELECT count(*) FROM stores WHERE version <> ''`)
 
 	var list central.StoreList
