@@ -1,0 +1,4 @@
+package pki
+
+// White-box hooks for the external tests.
+var ValidStoreID = validStoreID
