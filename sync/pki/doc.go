@@ -30,8 +30,13 @@
 //
 // # Caveats
 //
-// Mosquitto reads crl.pem only when it starts (see BrokerConfig): after a
-// revocation, copy the CRL to the broker and restart it.
+// Mosquitto (2.0.11) reads crl.pem when it starts and again on SIGHUP, and
+// checks it only when a connection is made: after a revocation, copy the
+// CRL to the broker (CopyCRL) and send it SIGHUP to refuse new connections
+// of the revoked shop, or restart it to also cut the connection it has
+// open. Mosquitto acknowledges and silently drops a publish the ACL denies
+// (MQTT 3.1.1 cannot say no), and grants any subscription but delivers only
+// what the ACL lets the subscriber read.
 //
 // LoadIdentity accepts an expired shop certificate, so a shop whose
 // certificate ran out keeps selling offline; Certificate.Leaf.NotAfter says
