@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"math/big"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -143,7 +144,7 @@ var initFiles = []string{fileCentralKey, fileCentralCert, fileSigningKey, fileCe
 // so a CA is never overwritten, nor a shop's identity directory taken for
 // a PKI directory.
 func Init(dir string) error {
-	for _, name := range append(initFiles, dirStores) {
+	for _, name := range slices.Concat(initFiles, []string{dirStores}) {
 		if p := filepath.Join(dir, name); exists(p) {
 			return fmt.Errorf("init %s: %s %w", dir, p, ErrExists)
 		}

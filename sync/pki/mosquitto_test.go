@@ -162,17 +162,42 @@ func expect(t *testing.T, in inbox, topic, payload string, never ...string) {
 	}
 }
 
+// parties are the long-lived connections the subtests share: central,
+// the shop msk-001, and a second msk-001 connection that watches what
+// reaches that shop.
+type parties struct {
+	central, shop1     mqtt.Client
+	events, status     inbox // central's
+	acks1, down1, all1 inbox // msk-001's
+}
+
 func TestMosquitto(t *testing.T) {
 	c := startChain(t)
-	central := c.mustConnect(t, c.centralTLS(t), "central")
-	events := mustSubscribe(t, central, shared)
-	status := mustSubscribe(t, central, root+"stores/+/status")
-	shop1 := c.mustConnect(t, c.shopTLS(t, "msk-001"), "msk-001")
+	p := &parties{central: c.mustConnect(t, c.centralTLS(t), "central"),
+		shop1: c.mustConnect(t, c.shopTLS(t, "msk-001"), "msk-001")}
+	p.events = mustSubscribe(t, p.central, shared)
+	p.status = mustSubscribe(t, p.central, root+"stores/+/status")
 	watch1 := c.mustConnect(t, c.shopTLS(t, "msk-001"), "msk-001-watch")
-	acks1 := mustSubscribe(t, watch1, root+"stores/msk-001/acks")
-	down1 := mustSubscribe(t, watch1, root+"stores/msk-001/downlink")
-	all1 := mustSubscribe(t, watch1, root+"all/downlink")
+	p.acks1 = mustSubscribe(t, watch1, root+"stores/msk-001/acks")
+	p.down1 = mustSubscribe(t, watch1, root+"stores/msk-001/downlink")
+	p.all1 = mustSubscribe(t, watch1, root+"all/downlink")
 
+	t.Run("Authentication", func(t *testing.T) { testAuthentication(t, c) })
+	t.Run("OwnEvents", func(t *testing.T) {
+		publish(t, p.shop1, root+"stores/msk-001/events", "batch-1", false)
+		expect(t, p.events, root+"stores/msk-001/events", "batch-1")
+		publish(t, p.shop1, root+"stores/msk-001/status", `{"online":true}`, true)
+		expect(t, p.status, root+"stores/msk-001/status", `{"online":true}`)
+	})
+	t.Run("ForgedPublishes", func(t *testing.T) { testForgedPublishes(t, p) })
+	t.Run("ForeignSubscriptions", func(t *testing.T) { testForeignSubscriptions(t, c, p) })
+	t.Run("Central", func(t *testing.T) { testCentral(t, c, p) })
+	t.Run("Revoke", func(t *testing.T) { testRevoke(t, c, p.events) })
+}
+
+// testAuthentication: only a client certificate the CA issued for clients
+// gets in.
+func testAuthentication(t *testing.T, c *chain) {
 	t.Run("NoClientCertificate", func(t *testing.T) {
 		cfg := c.shopTLS(t, "msk-001")
 		cfg.Certificates = nil
@@ -208,106 +233,101 @@ func TestMosquitto(t *testing.T) {
 		cfg.ServerName = "localhost"
 		c.mustConnect(t, cfg, "msk-001-by-name")
 	})
+}
 
-	t.Run("OwnEvents", func(t *testing.T) {
-		publish(t, shop1, root+"stores/msk-001/events", "batch-1", false)
-		expect(t, events, root+"stores/msk-001/events", "batch-1")
-		publish(t, shop1, root+"stores/msk-001/status", `{"online":true}`, true)
-		expect(t, status, root+"stores/msk-001/status", `{"online":true}`)
-	})
-
-	// Each forged publish is acknowledged and dropped; a control message
-	// published after it reaches the same subscriber, and the forged one
-	// never came before it.
-	t.Run("ForgedPublishes", func(t *testing.T) {
-		for _, tc := range []struct {
-			name, topic string
-			watch       inbox
-			control     mqtt.Client // publishes the control message on topic
-		}{
-			{"OtherShopsEvents", root + "stores/msk-002/events", events, nil},
-			{"OwnAcks", root + "stores/msk-001/acks", acks1, central},
-			{"OwnDownlink", root + "stores/msk-001/downlink", down1, central},
-			{"ChainDownlink", root + "all/downlink", all1, central},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				forged := "forged-" + tc.name
-				publish(t, shop1, tc.topic, forged, true)
-				if !shop1.IsConnectionOpen() {
-					t.Fatal("the broker dropped the forger; the test relies on it staying")
-				}
-				topic, by := tc.topic, tc.control
-				if by == nil { // central cannot publish events: the forger's own topic is the control
-					topic, by = root+"stores/msk-001/events", shop1
-				}
-				publish(t, by, topic, "control-"+tc.name, false)
-				expect(t, tc.watch, topic, "control-"+tc.name, forged)
-			})
-		}
-	})
-
-	// Mosquitto grants a shop's SUBSCRIBE to any filter (SUBACK 0x80 would
-	// do too) and checks the read ACL on every message it would deliver.
-	t.Run("ForeignSubscriptions", func(t *testing.T) {
-		spy := c.mustConnect(t, c.shopTLS(t, "msk-001"), "msk-001-spy")
-		for _, filter := range []string{root + "stores/msk-002/acks", root + "stores/+/events"} {
-			_, code := subscribe(t, spy, filter)
-			t.Logf("msk-001 SUBSCRIBE %s: SUBACK %#x", filter, code)
-			if code != 0x80 && code > 1 {
-				t.Fatalf("SUBACK %#x", code)
+// testForgedPublishes: each forged publish is acknowledged and dropped; a
+// control message published after it reaches the same subscriber, and the
+// forged one never came before it.
+func testForgedPublishes(t *testing.T, p *parties) {
+	for _, tc := range []struct {
+		name, topic string
+		watch       inbox
+		control     mqtt.Client // publishes the control message on topic
+	}{
+		{"OtherShopsEvents", root + "stores/msk-002/events", p.events, nil},
+		{"OwnAcks", root + "stores/msk-001/acks", p.acks1, p.central},
+		{"OwnDownlink", root + "stores/msk-001/downlink", p.down1, p.central},
+		{"ChainDownlink", root + "all/downlink", p.all1, p.central},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			forged := "forged-" + tc.name
+			publish(t, p.shop1, tc.topic, forged, true)
+			if !p.shop1.IsConnectionOpen() {
+				t.Fatal("the broker dropped the forger; the test relies on it staying")
 			}
+			topic, by := tc.topic, tc.control
+			if by == nil { // central cannot publish events: the forger's own topic is the control
+				topic, by = root+"stores/msk-001/events", p.shop1
+			}
+			publish(t, by, topic, "control-"+tc.name, false)
+			expect(t, tc.watch, topic, "control-"+tc.name, forged)
+		})
+	}
+}
+
+// testForeignSubscriptions: Mosquitto grants a shop's SUBSCRIBE to any
+// filter (SUBACK 0x80 would do too) and checks the read ACL on every
+// message it would deliver.
+func testForeignSubscriptions(t *testing.T, c *chain, p *parties) {
+	spy := c.mustConnect(t, c.shopTLS(t, "msk-001"), "msk-001-spy")
+	for _, filter := range []string{root + "stores/msk-002/acks", root + "stores/+/events"} {
+		_, code := subscribe(t, spy, filter)
+		t.Logf("msk-001 SUBSCRIBE %s: SUBACK %#x", filter, code)
+		if code != 0x80 && code > 1 {
+			t.Fatalf("SUBACK %#x", code)
 		}
-		// paho hands each message to every matching handler, so "#" sees
-		// all that reaches the connection.
-		all := mustSubscribe(t, spy, "#")
-		publish(t, central, root+"stores/msk-002/acks", "ack-for-msk-002", true)
-		publish(t, c.mustConnect(t, c.shopTLS(t, "msk-002"), "msk-002"), root+"stores/msk-002/events", "event-of-msk-002", false)
-		publish(t, shop1, root+"stores/msk-001/events", "event-of-msk-001", false)
-		publish(t, central, root+"stores/msk-001/acks", "ack-for-msk-001", true)
-		expect(t, all, root+"stores/msk-001/acks", "ack-for-msk-001", "ack-for-msk-002", "event-of-msk-002", "event-of-msk-001")
+	}
+	// paho hands each message to every matching handler, so "#" sees all
+	// that reaches the connection.
+	all := mustSubscribe(t, spy, "#")
+	publish(t, p.central, root+"stores/msk-002/acks", "ack-for-msk-002", true)
+	publish(t, c.mustConnect(t, c.shopTLS(t, "msk-002"), "msk-002"), root+"stores/msk-002/events", "event-of-msk-002", false)
+	publish(t, p.shop1, root+"stores/msk-001/events", "event-of-msk-001", false)
+	publish(t, p.central, root+"stores/msk-001/acks", "ack-for-msk-001", true)
+	expect(t, all, root+"stores/msk-001/acks", "ack-for-msk-001", "ack-for-msk-002", "event-of-msk-002", "event-of-msk-001")
 
-		// Retained messages are queued while the SUBSCRIBE is handled, so
-		// a live control message published after the SUBACK comes after
-		// every retained one the broker would send.
-		t.Run("Retained", func(t *testing.T) {
-			late := c.mustConnect(t, c.shopTLS(t, "msk-001"), "msk-001-late")
-			all := mustSubscribe(t, late, "#")
-			publish(t, central, root+"stores/msk-001/acks", "control-retained", true)
-			expect(t, all, root+"stores/msk-001/acks", "control-retained",
-				"ack-for-msk-002", `{"online":true}`, "forged-OwnAcks", "forged-OwnDownlink", "forged-ChainDownlink", "forged-OtherShopsEvents")
-		})
-		t.Run("TheOwnerGetsIt", func(t *testing.T) {
-			shop2 := c.mustConnect(t, c.shopTLS(t, "msk-002"), "msk-002")
-			expect(t, mustSubscribe(t, shop2, root+"stores/msk-002/acks"), root+"stores/msk-002/acks", "ack-for-msk-002")
-		})
+	// Retained messages are queued while the SUBSCRIBE is handled, so a
+	// live control message published after the SUBACK comes after every
+	// retained one the broker would send.
+	t.Run("Retained", func(t *testing.T) {
+		late := c.mustConnect(t, c.shopTLS(t, "msk-001"), "msk-001-late")
+		all := mustSubscribe(t, late, "#")
+		publish(t, p.central, root+"stores/msk-001/acks", "control-retained", true)
+		expect(t, all, root+"stores/msk-001/acks", "control-retained",
+			"ack-for-msk-002", `{"online":true}`, "forged-OwnAcks", "forged-OwnDownlink", "forged-ChainDownlink", "forged-OtherShopsEvents")
 	})
-
-	t.Run("Central", func(t *testing.T) {
+	t.Run("TheOwnerGetsIt", func(t *testing.T) {
 		shop2 := c.mustConnect(t, c.shopTLS(t, "msk-002"), "msk-002")
-		down2 := mustSubscribe(t, shop2, root+"stores/msk-002/downlink")
-		all2 := mustSubscribe(t, shop2, root+"all/downlink")
-		publish(t, central, root+"stores/msk-002/downlink", "prices-for-msk-002", false)
-		expect(t, down2, root+"stores/msk-002/downlink", "prices-for-msk-002")
-		publish(t, central, root+"all/downlink", "catalog-for-all", false)
-		expect(t, all2, root+"all/downlink", "catalog-for-all")
-		expect(t, all1, root+"all/downlink", "catalog-for-all")
-		publish(t, central, root+"stores/msk-001/acks", "ack-2", true)
-		expect(t, acks1, root+"stores/msk-001/acks", "ack-2")
-		publish(t, shop2, root+"stores/msk-002/events", "batch-of-msk-002", false)
-		expect(t, events, root+"stores/msk-002/events", "batch-of-msk-002")
-		// Central may not speak for a shop.
-		publish(t, central, root+"stores/msk-001/events", "central-as-msk-001", false)
-		publish(t, shop1, root+"stores/msk-001/events", "control-central", false)
-		expect(t, events, root+"stores/msk-001/events", "control-central", "central-as-msk-001")
+		expect(t, mustSubscribe(t, shop2, root+"stores/msk-002/acks"), root+"stores/msk-002/acks", "ack-for-msk-002")
 	})
+}
 
-	t.Run("Revoke", func(t *testing.T) { testRevoke(t, c, central, events) })
+// testCentral: central acks and sends downlink to one shop or all, reads
+// every shop's events through the shared subscription, and may not speak
+// for a shop.
+func testCentral(t *testing.T, c *chain, p *parties) {
+	shop2 := c.mustConnect(t, c.shopTLS(t, "msk-002"), "msk-002")
+	down2 := mustSubscribe(t, shop2, root+"stores/msk-002/downlink")
+	all2 := mustSubscribe(t, shop2, root+"all/downlink")
+	publish(t, p.central, root+"stores/msk-002/downlink", "prices-for-msk-002", false)
+	expect(t, down2, root+"stores/msk-002/downlink", "prices-for-msk-002")
+	publish(t, p.central, root+"all/downlink", "catalog-for-all", false)
+	expect(t, all2, root+"all/downlink", "catalog-for-all")
+	expect(t, p.all1, root+"all/downlink", "catalog-for-all")
+	publish(t, p.central, root+"stores/msk-001/acks", "ack-2", true)
+	expect(t, p.acks1, root+"stores/msk-001/acks", "ack-2")
+	publish(t, shop2, root+"stores/msk-002/events", "batch-of-msk-002", false)
+	expect(t, p.events, root+"stores/msk-002/events", "batch-of-msk-002")
+
+	publish(t, p.central, root+"stores/msk-001/events", "central-as-msk-001", false)
+	publish(t, p.shop1, root+"stores/msk-001/events", "control-central", false)
+	expect(t, p.events, root+"stores/msk-001/events", "control-central", "central-as-msk-001")
 }
 
 // testRevoke revokes msk-002 and finds out what the broker needs to refuse
 // it: Mosquitto 2.0.11 re-reads crlfile on SIGHUP, which refuses new
 // connections; one already open stays until the broker restarts.
-func testRevoke(t *testing.T, c *chain, central mqtt.Client, events inbox) {
+func testRevoke(t *testing.T, c *chain, events inbox) {
 	live := c.mustConnect(t, c.shopTLS(t, "msk-002"), "msk-002-live")
 	if _, err := pki.Revoke(c.dir, "msk-002", ""); err != nil {
 		t.Fatal(err)
