@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -128,8 +129,28 @@ func checkCentralURL(name, v string, schemes ...string) error {
 	return nil
 }
 
-// runCentral runs a central replica until ctx is cancelled.
+// centralCommands are the subcommands of `storeedge central`. With none
+// (no argument, or a flag first) it runs the receiver.
+var centralCommands = map[string]func(m *Main, ctx context.Context, args []string) error{
+	"init":               (*Main).runCentralInit,          // central_pki.go
+	"enroll":             (*Main).runCentralEnroll,        // central_pki.go
+	"revoke":             (*Main).runCentralRevoke,        // central_pki.go
+	"broker-config":      (*Main).runCentralBrokerConfig,  // central_pki.go
+	"rotate-signing-key": (*Main).runCentralRotateSigning, // central_pki.go
+	// "token": office tokens for the HTTP API go here.
+}
+
+// runCentral runs a subcommand of central, or else a central replica until
+// ctx is cancelled.
 func (m *Main) runCentral(ctx context.Context, args []string) error {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		run, ok := centralCommands[args[0]]
+		if !ok {
+			return usagef("central: unknown subcommand %q (want %s, or flags to run the receiver)",
+				args[0], strings.Join(slices.Sorted(maps.Keys(centralCommands)), ", "))
+		}
+		return run(m, ctx, args[1:])
+	}
 	c, err := m.parseCentralConfig(args)
 	if err != nil {
 		return err

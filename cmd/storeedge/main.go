@@ -67,6 +67,11 @@ Usage:
   storeedge backup --data DIR --out FILE                    consistent copy, also while serve runs
   storeedge compact --data DIR [--out FILE]                 rewrite the stopped database without free pages
   storeedge central --broker URL --database-url URL         the central office receiver (--help for flags)
+  storeedge central init --pki DIR                          create the chain's CA, central's certificate and signing key
+  storeedge central enroll --pki DIR --store ID --out OUT   issue a shop's identity (for serve --sync-identity)
+  storeedge central revoke --pki DIR --store ID [--serial HEX] [--broker-dir OUT]
+  storeedge central broker-config --pki DIR --host NAME[,NAME] --out OUT [--port 8883] [--bind ADDR]
+  storeedge central rotate-signing-key --pki DIR --stage|--activate
   storeedge version                                         version, commit, Go, platform
 `
 

@@ -1,11 +1,14 @@
 package synctest
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,8 +24,26 @@ type Broker struct {
 	bin  string
 	conf string
 	cmd  *exec.Cmd
-	log  *bytes.Buffer
+	log  *lockedBuffer
 	done chan struct{}
+}
+
+// lockedBuffer is the broker's stderr, read by tests while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // StartBroker starts a Mosquitto for the test; it is killed at cleanup.
@@ -52,7 +73,7 @@ func (b *Broker) Start() {
 	if b.cmd != nil {
 		return
 	}
-	b.log = &bytes.Buffer{}
+	b.log = &lockedBuffer{}
 	b.cmd = exec.Command(b.bin, "-c", b.conf)
 	b.cmd.Stderr = b.log
 	if err := b.cmd.Start(); err != nil {
@@ -80,3 +101,64 @@ func (b *Broker) Restart() {
 	b.Stop()
 	b.Start()
 }
+
+// StartBrokerWithConfig starts a Mosquitto on the configuration at
+// confPath (which must listen on 127.0.0.1:port), as the product would run
+// it, killed at cleanup. It runs a copy with only what tests need appended:
+// logging to stderr and, as root, `user root`. URL is ssl:// when the
+// configuration has a certfile.
+func StartBrokerWithConfig(tb testing.TB, confPath string, port int) *Broker {
+	tb.Helper()
+	bin := need(tb, "mosquitto", "mosquitto")
+	conf, err := os.ReadFile(confPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	scheme := "tcp"
+	if hasDirective(string(conf), "certfile") {
+		scheme = "ssl"
+	}
+	conf = append(conf, "\n# appended by synctest\nlog_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n"...)
+	if os.Geteuid() == 0 {
+		conf = append(conf, "user root\n"...) // else mosquitto drops to "mosquitto", who cannot read the 0700 dirs
+	}
+	b := &Broker{tb: tb, bin: bin, conf: filepath.Join(tb.TempDir(), "mosquitto.conf"),
+		Addr: fmt.Sprintf("127.0.0.1:%d", port), URL: fmt.Sprintf("%s://127.0.0.1:%d", scheme, port)}
+	if err := os.WriteFile(b.conf, conf, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	b.Start()
+	tb.Cleanup(func() {
+		b.Stop()
+		if tb.Failed() {
+			tb.Logf("mosquitto:\n%s", b.log)
+		}
+	})
+	return b
+}
+
+func hasDirective(conf, name string) bool {
+	sc := bufio.NewScanner(strings.NewReader(conf))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) > 0 && f[0] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Reload sends SIGHUP: Mosquitto re-reads its configuration (and, 2.0.11
+// does, its certificates and CRL). It returns at once; the broker reloads
+// on its own time.
+func (b *Broker) Reload() {
+	b.tb.Helper()
+	if b.cmd == nil {
+		b.tb.Fatal("reload: broker not running")
+	}
+	if err := b.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		b.tb.Fatal(err)
+	}
+}
+
+// Log is what the broker wrote to stderr since it last started.
+func (b *Broker) Log() string { return b.log.String() }
