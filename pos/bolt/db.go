@@ -59,13 +59,13 @@ type DB struct {
 	checked  bool // the consistency check ran (unclean stop)
 	restored bool // a restored backup: this Open started a new epoch
 
-	mu      sync.RWMutex // guards closed against sends to commits
-	closed  bool
-	commits chan *commitReq
-	closing chan struct{}
-	wg      sync.WaitGroup
-	notify  chan struct{}
-	logins  loginGuard
+	mu       sync.RWMutex // guards closed against sends to commits
+	closed   bool
+	commits  chan *commitReq
+	closing  chan struct{}
+	wg       sync.WaitGroup
+	notify   chan struct{}
+	pinLocks *pinLocks // serialize attempts on one cashier (lockout.go)
 }
 
 // NewDB returns a DB for the data directory dir with defaults.
@@ -77,6 +77,7 @@ func NewDB(dir string) *DB {
 		ReservationHold: DefaultReservationHold, MaxReservationsPerPhone: DefaultMaxReservationsPerPhone,
 		NewTagCode: newLocalTagCode,
 		notify:     make(chan struct{}, 1),
+		pinLocks:   newPINLocks(),
 	}
 }
 
