@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/storeedge/storeedge/pos"
 	"go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -45,10 +46,11 @@ type DB struct {
 	Logger          *slog.Logger
 
 	// In-store mode. Zero values mean the defaults NewDB sets.
-	ReservationHold         time.Duration     // how long a reservation holds stock (24h)
-	MaxReservationsPerPhone int               // active reservations one phone may hold (3)
-	NewTagCode              func() string     // makes a new tag code (main sets qr.NewTagCode)
-	ValidTagCode            func(string) bool // checks a tag code's form and check (nil: any)
+	ReservationHold         time.Duration       // how long a reservation holds stock (24h)
+	MaxReservationsPerPhone int                 // active reservations one phone may hold (3)
+	AnonymousLimits         pos.AnonymousLimits // what shoppers without a customer token may hold; zero fields: defaults
+	NewTagCode              func() string       // makes a new tag code (main sets qr.NewTagCode)
+	ValidTagCode            func(string) bool   // checks a tag code's form and check (nil: any)
 	// NormalizeTagCode turns a code as typed or scanned (case, look-alike
 	// characters) into its stored form; ok false means it cannot be one.
 	NormalizeTagCode func(string) (string, bool)
@@ -75,9 +77,10 @@ func NewDB(dir string) *DB {
 		BatchSize: 256, SessionTTL: 12 * time.Hour,
 		Now: time.Now, Logger: slog.Default(),
 		ReservationHold: DefaultReservationHold, MaxReservationsPerPhone: DefaultMaxReservationsPerPhone,
-		NewTagCode: newLocalTagCode,
-		notify:     make(chan struct{}, 1),
-		pinLocks:   newPINLocks(),
+		AnonymousLimits: pos.DefaultAnonymousLimits(),
+		NewTagCode:      newLocalTagCode,
+		notify:          make(chan struct{}, 1),
+		pinLocks:        newPINLocks(),
 	}
 }
 

@@ -166,9 +166,9 @@ func migrateV4(tx *bbolt.Tx, now time.Time) error {
 }
 
 // migrateV5 adds the buckets of staff and shopper abuse limits: wrong-PIN
-// counters that survive a restart.
+// counters that survive a restart, and what anonymous shoppers hold.
 func migrateV5(tx *bbolt.Tx, now time.Time) error {
-	for _, name := range [][]byte{bucketPINFailures} {
+	for _, name := range [][]byte{bucketPINFailures, bucketAnonymousHolds} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}

@@ -14,7 +14,7 @@ import (
 func TestDB_MigrateV5(t *testing.T) {
 	f := newStaffFixture(t)
 	MustCloseDB(t, f.db)
-	downgrade(t, f.db.Path(), 4, "pin_failures")
+	downgrade(t, f.db.Path(), 4, "pin_failures", "anonymous_holds")
 	again := bolt.NewDB(f.db.Dir)
 	if err := again.Open(); err != nil {
 		t.Fatal(err)
