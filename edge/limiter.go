@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"crypto/sha256"
 	"math"
 	"net/netip"
 	"strconv"
@@ -18,6 +19,14 @@ const (
 	// the shopper endpoints: a page view is one request, so this is far
 	// above what a person scanning tags does.
 	DefaultShopperRate = 120
+	// DefaultReservationRate is the reservations and orders per minute that
+	// one client IP may place for one phone. A shopper places one per item
+	// (and a phone holds at most shopper.max_reservations_per_phone at
+	// once), so 5 leaves room for a retry or a cancel and rebook, while a
+	// script hammering with one phone is stopped after 5. Thirty shoppers
+	// behind one NAT address have thirty phones, so thirty buckets: only
+	// ShopperRate bounds the address as a whole.
+	DefaultReservationRate = 5
 	// maxLimiterKeys bounds the limiter's memory: about 32 bytes a client.
 	maxLimiterKeys = 1 << 16
 )
@@ -104,4 +113,45 @@ func (s *Server) shopperLimiter() fiber.Handler {
 // retryAfterSeconds rounds a wait up to whole seconds, at least one.
 func retryAfterSeconds(d time.Duration) int {
 	return max(int((d+time.Second-1)/time.Second), 1)
+}
+
+// newPlaceLimiter returns the limiter of reservations and orders per IP
+// and phone, nil when ReservationRate turns it off.
+func (s *Server) newPlaceLimiter() *rateLimiter {
+	rate := s.ReservationRate
+	if rate == 0 {
+		rate = DefaultReservationRate
+	}
+	if rate < 0 {
+		return nil
+	}
+	return newRateLimiter(rate, time.Minute, maxLimiterKeys)
+}
+
+// allowPlace counts a reservation or order of phone from the request's
+// client and answers 429 too_many_requests (field phone) with Retry-After
+// past ReservationRate a minute.
+func (s *Server) allowPlace(c fiber.Ctx, phone string) error {
+	if s.places == nil {
+		return nil
+	}
+	ok, wait := s.places.allow(placeKey(c.IP(), phone), time.Now())
+	if ok {
+		return nil
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds(wait)))
+	return &pos.Error{Code: pos.CodeTooManyRequests, Field: "phone",
+		Message: "too many reservations for this phone from this device; retry after the time in Retry-After"}
+}
+
+// placeKey is the limiter key of a client IP (as limiterKey) and a phone:
+// a hash, so that the key stays 16 bytes.
+func placeKey(ip, phone string) [16]byte {
+	k := limiterKey(ip)
+	h := sha256.New()
+	h.Write(k[:])
+	h.Write([]byte(phone))
+	var out [16]byte
+	copy(out[:], h.Sum(nil))
+	return out
 }

@@ -49,15 +49,19 @@ func newReservationView(r *pos.Reservation, staff bool, now time.Time) reservati
 }
 
 // handleCreateReservation holds stock for a shopper: {"sku","qty","phone"}.
-// An identified shopper (customer token) may leave the phone out.
+// An identified shopper (customer token) may leave the phone out; one who
+// is not is anonymous, and the storage applies pos.AnonymousLimits.
 func (s *Server) handleCreateReservation(c fiber.Ctx) error {
 	var req pos.ReservationRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if sh := s.identify(c); req.Phone == "" && sh != nil {
-		req.Phone = sh.Phone
+	sh := s.identify(c)
+	phone, err := s.placer(c, req.Phone, sh)
+	if err != nil {
+		return err
 	}
+	req.Phone, req.CustomerID = phone, identifiedID(sh)
 	if err := req.Validate(); err != nil {
 		return err
 	}
@@ -133,9 +137,12 @@ func (s *Server) handleCreateOrder(c fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if sh := s.identify(c); req.Phone == "" && sh != nil {
-		req.Phone = sh.Phone
+	sh := s.identify(c)
+	phone, err := s.placer(c, req.Phone, sh)
+	if err != nil {
+		return err
 	}
+	req.Phone, req.CustomerID = phone, identifiedID(sh)
 	if err := req.Validate(); err != nil {
 		return err
 	}
@@ -144,6 +151,17 @@ func (s *Server) handleCreateOrder(c fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(o)
+}
+
+// placer checks who places a reservation or an order: the phone it is for
+// (shopperPhone) and that this client has not placed too many for it
+// lately (allowPlace). It returns the phone in E.164.
+func (s *Server) placer(c fiber.Ctx, typed string, sh *shopper) (string, error) {
+	phone, err := s.shopperPhone(typed, sh)
+	if err != nil {
+		return "", err
+	}
+	return phone, s.allowPlace(c, phone)
 }
 
 // maxReservationCode bounds a code from outside; real ones are far shorter.

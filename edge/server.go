@@ -35,7 +35,8 @@ type Server struct {
 	met  *metrics
 	log  *slog.Logger
 
-	forms *formGuard // makes and checks the tokens of the shopper's forms
+	forms  *formGuard   // makes and checks the tokens of the shopper's forms
+	places *rateLimiter // reservations and orders per IP and phone; nil: no limit
 
 	// Addr is the listen address, e.g. "127.0.0.1:8080" or ":0".
 	Addr string
@@ -78,6 +79,17 @@ type Server struct {
 	// every shopper endpoint (zero: DefaultShopperRate; negative: no limit,
 	// for load tests).
 	ShopperRate int
+	// ReservationRate is the number of reservations and orders per minute
+	// that one client IP may place for one phone (zero:
+	// DefaultReservationRate; negative: no limit, for load tests). Keyed by
+	// IP and phone, it stops one phone's flood without starving a whole
+	// shop's Wi-Fi behind one NAT address, where every shopper has a phone
+	// of their own.
+	ReservationRate int
+	// PhoneRegion is the shop's country (ISO 3166-1 alpha-2, e.g. "RU"): a
+	// phone a shopper types must be a real number of it (empty:
+	// DefaultPhoneRegion).
+	PhoneRegion string
 	// PublicURL is the base URL shoppers' phones reach this server at, as
 	// printed in tag QR codes, e.g. "http://shop.example:8080" (empty: the
 	// base URL of the request that prints).

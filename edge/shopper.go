@@ -36,6 +36,7 @@ const fewUnits = 3
 // automatic one answers 404.
 func (s *Server) registerShopperRoutes(app *fiber.App) {
 	lim := s.shopperLimiter()
+	s.places = s.newPlaceLimiter()
 	app.Get("/t/:code", lim, s.handleTagPage)
 	app.Head("/t/:code", lim, s.handleTagPage)
 	app.Post("/t/:code/reserve", lim, limitShopperBody, sameOriginForm, s.handleTagReserve)

@@ -37,7 +37,7 @@ type tagForm struct {
 	lang, code string
 	product    *pos.Product
 	shopper    *shopper
-	phone      string // as typed, or the identified shopper's
+	phone      string // as typed ("" lets an identified shopper use their own)
 }
 
 // handleTagReserve reserves one unit of the tag's product and shows the
@@ -47,7 +47,11 @@ func (s *Server) handleTagReserve(c fiber.Ctx) error {
 	if done || err != nil {
 		return err
 	}
-	req := pos.ReservationRequest{SKU: f.product.SKU, Qty: 1, Phone: f.phone}
+	phone, err := s.placer(c, f.phone, f.shopper)
+	if err != nil {
+		return s.refuseTagForm(c, f, err)
+	}
+	req := pos.ReservationRequest{SKU: f.product.SKU, Qty: 1, Phone: phone, CustomerID: identifiedID(f.shopper)}
 	if err := req.Validate(); err != nil {
 		return s.refuseTagForm(c, f, err)
 	}
@@ -69,7 +73,11 @@ func (s *Server) handleTagOrder(c fiber.Ctx) error {
 	if done || err != nil {
 		return err
 	}
-	req := pos.OrderRequest{SKU: f.product.SKU, Qty: 1, Phone: f.phone}
+	phone, err := s.placer(c, f.phone, f.shopper)
+	if err != nil {
+		return s.refuseTagForm(c, f, err)
+	}
+	req := pos.OrderRequest{SKU: f.product.SKU, Qty: 1, Phone: phone, CustomerID: identifiedID(f.shopper)}
 	if err := req.Validate(); err != nil {
 		return s.refuseTagForm(c, f, err)
 	}
@@ -94,9 +102,6 @@ func (s *Server) readTagForm(c fiber.Ctx) (f *tagForm, done bool, err error) {
 	f.phone = strings.TrimSpace(string(args.Peek("phone")))
 	if !s.forms.valid(string(args.Peek("ft")), f.code, identifiedID(f.shopper), s.now()) {
 		return nil, true, s.renderTagPage(c, http.StatusForbidden, f.lang, f.code, f.product, f.shopper, &formState{phone: trimRunes(f.phone, 32), errKey: "err_form"})
-	}
-	if f.phone == "" && f.shopper != nil {
-		f.phone = f.shopper.Phone
 	}
 	return f, false, nil
 }

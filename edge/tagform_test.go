@@ -141,9 +141,9 @@ func TestTagReserve(t *testing.T) {
 		status int
 		msg    string
 	}{
-		"ErrLastItemGone": {pos.Errorf(pos.CodeInsufficientStock, "none left"), http.StatusConflict, "только что закончился"},
-		"ErrPhoneLimit":   {pos.Errorf(pos.CodeTooManyRequests, "3 active"), http.StatusTooManyRequests, "Слишком много активных броней"},
-		"ErrInternal":     {errors.New("disk on fire"), http.StatusInternalServerError, "Что-то пошло не так"},
+		"ErrNotEnoughStock": {pos.Errorf(pos.CodeInsufficientStock, "none left"), http.StatusConflict, "недостаточно, чтобы его забронировать"},
+		"ErrPhoneLimit":     {pos.Errorf(pos.CodeTooManyRequests, "3 active"), http.StatusTooManyRequests, "Слишком много броней на этот номер"},
+		"ErrInternal":       {errors.New("disk on fire"), http.StatusInternalServerError, "Что-то пошло не так"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := newShopServer(t)

@@ -2,6 +2,7 @@ package pos
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -27,19 +28,28 @@ const (
 // ReservationRequest is the body of POST /api/v1/reservations: a shopper
 // holds qty of a SKU in this shop. Phone is required unless the shopper is
 // identified by a customer token (then the customer's phone is used).
+//
+// CustomerID is set by the HTTP layer once it has verified the chain app's
+// customer token, never from the body: without it the shopper is anonymous
+// (known only by a phone number, which costs nothing to make up) and
+// AnonymousLimits apply.
 type ReservationRequest struct {
-	SKU   string `json:"sku"`
-	Qty   int64  `json:"qty"`
-	Phone string `json:"phone,omitempty"`
+	SKU        string `json:"sku"`
+	Qty        int64  `json:"qty"`
+	Phone      string `json:"phone,omitempty"`
+	CustomerID string `json:"-"`
 }
+
+// Anonymous reports whether no customer token identified the shopper.
+func (r *ReservationRequest) Anonymous() bool { return r.CustomerID == "" }
 
 // Validate checks the request and normalizes the phone to E.164.
 func (r *ReservationRequest) Validate() error {
 	switch {
 	case !ValidSKU(r.SKU):
 		return FieldErrorf("sku", "sku is required")
-	case r.Qty <= 0 || r.Qty > 1000:
-		return FieldErrorf("qty", "qty must be from 1 to 1000")
+	case r.Qty <= 0 || r.Qty > MaxReservationQty:
+		return FieldErrorf("qty", "qty must be from 1 to %d", MaxReservationQty)
 	case r.Phone == "":
 		return FieldErrorf("phone", "phone is required")
 	}
@@ -49,6 +59,74 @@ func (r *ReservationRequest) Validate() error {
 	}
 	r.Phone = p
 	return nil
+}
+
+// AnonymousLimits bound what anonymous shoppers may hold, so that one
+// client with made-up phone numbers cannot empty a shelf: at most MaxPieces
+// (or MaxGrams of weighed goods) per reservation, and anonymous holds of
+// one SKU together at most StockShare percent of the stock nobody else
+// holds (on hand minus what identified customers and pickups reserved).
+// Identified customers are not bound by them.
+type AnonymousLimits struct {
+	MaxPieces  int64 // per reservation, of goods sold by the piece
+	MaxGrams   int64 // per reservation, of weighed goods (sold by the gram)
+	StockShare int64 // percent, 0-100
+}
+
+// Defaults of AnonymousLimits: a family's shopping of one item; 1 kg of
+// weighed goods, which is also the most any reservation may ask for
+// (ReservationRequest caps qty at 1000 sale units, grams for weighed
+// goods), so a larger default would never apply; and half the stock stays
+// for walk-in shoppers and customers of the app.
+const (
+	DefaultAnonymousMaxPieces  = 5
+	DefaultAnonymousMaxGrams   = 1000
+	DefaultAnonymousStockShare = 50
+)
+
+// MaxReservationQty is the most of one SKU a reservation may ask for, in
+// sale units.
+const MaxReservationQty = 1000
+
+// DefaultAnonymousLimits returns the defaults.
+func DefaultAnonymousLimits() AnonymousLimits {
+	return AnonymousLimits{MaxPieces: DefaultAnonymousMaxPieces, MaxGrams: DefaultAnonymousMaxGrams, StockShare: DefaultAnonymousStockShare}
+}
+
+// Check decides an anonymous reservation of qty of a product sold by unit,
+// with stock st, while anonymous reservations already hold anonHeld of it.
+// Codes: validation_failed (field qty) past the per-reservation limit,
+// insufficient_stock (field qty) past the share. Messages never give a
+// stock count: a shopper must not learn how many are on the shelf.
+func (l AnonymousLimits) Check(unit Unit, qty int64, st Stock, anonHeld int64) error {
+	if limit := l.maxQty(unit); qty > limit {
+		return FieldErrorf("qty", "without the chain's app at most %s can be reserved at once", formatQty(limit, unit))
+	}
+	free := st.OnHand - (st.Reserved - anonHeld) // not held by identified customers or pickups
+	if free <= 0 || (anonHeld+qty)*100 > l.StockShare*free {
+		return &Error{Code: CodeInsufficientStock, Field: "qty", Message: "Not enough in stock to reserve this many without the chain's app."}
+	}
+	return nil
+}
+
+func (l AnonymousLimits) maxQty(u Unit) int64 {
+	if u == UnitGram {
+		return l.MaxGrams
+	}
+	return l.MaxPieces
+}
+
+// formatQty spells a quantity of a unit: "5 pieces", "2 kg", "500 g".
+func formatQty(n int64, u Unit) string {
+	switch {
+	case u == UnitGram && n%1000 == 0:
+		return strconv.FormatInt(n/1000, 10) + " kg"
+	case u == UnitGram:
+		return strconv.FormatInt(n, 10) + " g"
+	case n == 1:
+		return "1 piece"
+	}
+	return strconv.FormatInt(n, 10) + " pieces"
 }
 
 // Reservation holds stock for a shopper until ExpiresAt. Code is the
@@ -77,9 +155,10 @@ func (r *Reservation) Active(t time.Time) bool {
 // OrderRequest is a shopper's "order to this shop": central sources the
 // item and sends it down later as a pickup.
 type OrderRequest struct {
-	SKU   string `json:"sku"`
-	Qty   int64  `json:"qty"`
-	Phone string `json:"phone,omitempty"`
+	SKU        string `json:"sku"`
+	Qty        int64  `json:"qty"`
+	Phone      string `json:"phone,omitempty"`
+	CustomerID string `json:"-"` // as in ReservationRequest
 }
 
 // Validate checks an order request like a reservation.

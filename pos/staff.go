@@ -49,6 +49,29 @@ func ValidatePIN(pin string) error {
 	return nil
 }
 
+// Wrong-PIN back-off: a PIN of 4 digits must not be guessable at a till,
+// yet a cashier who mistypes must not wait long.
+const (
+	PINFailuresBeforeLock = 5           // wrong PINs in a row before the first lock
+	PINFirstLock          = time.Minute // the first lock
+	PINMaxLock            = time.Hour   // no lock is longer
+)
+
+// PINBackoff returns how long a cashier is locked after the failures-th
+// wrong PIN in a row: nothing before PINFailuresBeforeLock, then
+// PINFirstLock, doubling with every further wrong PIN (1, 2, 4, 8, 16, 32
+// minutes) up to PINMaxLock.
+func PINBackoff(failures int) time.Duration {
+	extra := failures - PINFailuresBeforeLock
+	switch {
+	case extra < 0:
+		return 0
+	case extra >= 16: // far past the cap; also keeps the shift in range
+		return PINMaxLock
+	}
+	return min(PINFirstLock<<extra, PINMaxLock)
+}
+
 // LoginRequest is the body of POST /api/v1/login.
 type LoginRequest struct {
 	TerminalToken string `json:"terminal_token"`

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/storeedge/storeedge/edge"
 	firmware "github.com/storeedge/storeedge/firmware-profiles"
+	"github.com/storeedge/storeedge/pos"
 )
 
 // Roles a server plays; Config.Roles lists the ones it has.
@@ -44,6 +46,7 @@ type Config struct {
 	Sync    SyncConfig
 	Shopper ShopperConfig
 	Tags    TagsConfig
+	Shop    ShopConfig
 
 	// ConfigFile is the YAML file that was read, "" if none.
 	ConfigFile string
@@ -89,6 +92,27 @@ type ShopperConfig struct {
 	CustomerTokenKey        string        // HMAC key of the chain app's customer tokens; "" = no personal prices
 	ReservationHold         time.Duration // how long a reservation holds stock
 	MaxReservationsPerPhone int           // active reservations one phone may have
+	ReservationRate         int           // reservations and orders a minute per client IP and phone
+	AnonymousMaxQty         int           // pieces per reservation without a customer token
+	AnonymousMaxGrams       int           // grams of weighed goods per reservation without a customer token
+	AnonymousStockShare     int           // percent of the stock nobody else holds that anonymous holds may take
+}
+
+// ShopConfig describes the shop itself (keys shop.*).
+type ShopConfig struct {
+	Country string // ISO 3166-1 alpha-2 of shoppers' phones; "" = from the currency
+}
+
+// PhoneRegion is the country shoppers' phones must belong to: shop.country,
+// or else the currency's country (RUB → RU, UAH → UA), or RU.
+func (c *Config) PhoneRegion() string {
+	switch {
+	case c.Shop.Country != "":
+		return c.Shop.Country
+	case c.Currency == "UAH":
+		return "UA"
+	}
+	return "RU"
 }
 
 // TagsConfig tunes price tags (keys tags.*).
@@ -128,7 +152,9 @@ func DefaultConfig() *Config {
 			RequestTimeout: 10 * time.Second, LoginRate: 10, ShopperRate: 120,
 		},
 		Session: SessionConfig{TTL: 12 * time.Hour},
-		Shopper: ShopperConfig{ReservationHold: 24 * time.Hour, MaxReservationsPerPhone: 3},
+		Shopper: ShopperConfig{ReservationHold: 24 * time.Hour, MaxReservationsPerPhone: 3,
+			ReservationRate: edge.DefaultReservationRate, AnonymousMaxQty: pos.DefaultAnonymousMaxPieces,
+			AnonymousMaxGrams: pos.DefaultAnonymousMaxGrams, AnonymousStockShare: pos.DefaultAnonymousStockShare},
 		Tags:    TagsConfig{QRLevel: "M"},
 		Sync:    SyncConfig{BatchEvents: 500, BatchBytes: 64 << 10, Window: 8, AckTimeout: 30 * time.Second},
 		origins: make(map[string]configOrigin),

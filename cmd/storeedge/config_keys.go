@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/storeedge/storeedge/edge"
 	firmware "github.com/storeedge/storeedge/firmware-profiles"
 	"github.com/storeedge/storeedge/pos"
 )
@@ -77,6 +78,11 @@ var configKeys = []configKey{
 	{"shopper.customer_token_key", "SECRET", "key of the chain app's signed customer tokens (personal prices); empty = off", false, func(c *Config) any { return &c.Shopper.CustomerTokenKey }, checkTokenKey},
 	{"shopper.reservation_hold", "", "how long a reservation holds stock", false, func(c *Config) any { return &c.Shopper.ReservationHold }, checkDuration(time.Minute, 30*24*time.Hour)},
 	{"shopper.max_reservations_per_phone", "", "active reservations one phone may hold", false, func(c *Config) any { return &c.Shopper.MaxReservationsPerPhone }, checkInt(1, 100)},
+	{"shopper.reservation_rate", "", "reservations and orders per minute per client IP and phone", false, func(c *Config) any { return &c.Shopper.ReservationRate }, checkInt(1, 10000)},
+	{"shopper.anonymous_max_qty", "", "pieces one reservation may hold without the chain app's customer token", false, func(c *Config) any { return &c.Shopper.AnonymousMaxQty }, checkInt(1, pos.MaxReservationQty)},
+	{"shopper.anonymous_max_grams", "", "grams of weighed goods one reservation may hold without a customer token", false, func(c *Config) any { return &c.Shopper.AnonymousMaxGrams }, checkInt(1, pos.MaxReservationQty)},
+	{"shopper.anonymous_stock_share", "", "percent of a SKU's stock (not held by others) that reservations without a customer token may hold together", false, func(c *Config) any { return &c.Shopper.AnonymousStockShare }, checkInt(1, 100)},
+	{"shop.country", "CC", "country of shoppers' phones (ISO 3166-1 alpha-2); empty = from currency (RUB: RU, UAH: UA, else RU)", false, func(c *Config) any { return &c.Shop.Country }, checkCountry},
 	{"tags.qr_level", "LEVEL", "QR error correction of price tags: L, M, Q or H", false, func(c *Config) any { return &c.Tags.QRLevel }, checkOneOf("L", "M", "Q", "H")},
 }
 
@@ -84,6 +90,15 @@ var configKeys = []configKey{
 func checkTokenKey(p any) error {
 	if k := *p.(*string); k != "" && len(k) < 16 {
 		return errors.New("must be at least 16 characters")
+	}
+	return nil
+}
+
+// checkCountry wants no country (derive it) or one that phone numbers can
+// be checked for.
+func checkCountry(p any) error {
+	if s := *p.(*string); s != "" && !edge.ValidPhoneRegion(s) {
+		return fmt.Errorf("want a country code such as RU or UA (ISO 3166-1 alpha-2, capitals), not %q", s)
 	}
 	return nil
 }

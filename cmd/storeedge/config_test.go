@@ -292,6 +292,12 @@ func TestLoadServeConfig_BadValues(t *testing.T) {
 		{"broker", "http://broker:1883", "tcp://"},
 		{"log_level", "loud", "want one of"},
 		{"roles", "till,till", "listed twice"},
+		{"shop.country", "ru", "country code"},
+		{"shop.country", "XX", "country code"},
+		{"shopper.anonymous_stock_share", "101", "must be 1 to 100"},
+		{"shopper.anonymous_max_qty", "0", "must be 1 to 1000"},
+		{"shopper.anonymous_max_grams", "2000", "must be 1 to 1000"},
+		{"shopper.reservation_rate", "0", "must be 1 to"},
 	} {
 		d := lookupConfigKey(tt.key)
 		for _, source := range []string{SourceFlag, SourceEnv, SourceFile} {
@@ -455,6 +461,20 @@ func TestConfigError_Error(t *testing.T) {
 	} {
 		if got := tt.err.Error(); got != tt.want {
 			t.Fatalf("Error()=%q, want %q", got, tt.want)
+		}
+	}
+}
+
+// TestConfig_PhoneRegion: shop.country wins; without it the currency says
+// which country shoppers' phones are from.
+func TestConfig_PhoneRegion(t *testing.T) {
+	for _, tt := range []struct{ country, currency, want string }{
+		{"", "RUB", "RU"}, {"", "UAH", "UA"}, {"", "EUR", "RU"}, {"KZ", "RUB", "KZ"}, {"UA", "RUB", "UA"},
+	} {
+		env := map[string]string{"STOREEDGE_CURRENCY": tt.currency, "STOREEDGE_SHOP_COUNTRY": tt.country}
+		c := mustLoad(t, nil, env)
+		if got := c.PhoneRegion(); got != tt.want {
+			t.Errorf("country %q currency %s: PhoneRegion=%q, want %q", tt.country, tt.currency, got, tt.want)
 		}
 	}
 }

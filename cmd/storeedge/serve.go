@@ -90,6 +90,8 @@ func (s *server) openDB() error {
 	db.InitialMmapSize, db.MaxSize, db.FreelistSync = int(c.Storage.InitialMmapSize), c.Storage.MaxSize, c.Storage.FreelistSync
 	db.BatchSize, db.BatchDelay, db.SessionTTL = c.Storage.BatchSize, c.Storage.BatchDelay, c.Session.TTL
 	db.ReservationHold, db.MaxReservationsPerPhone = c.Shopper.ReservationHold, c.Shopper.MaxReservationsPerPhone
+	db.AnonymousLimits = pos.AnonymousLimits{MaxPieces: int64(c.Shopper.AnonymousMaxQty),
+		MaxGrams: int64(c.Shopper.AnonymousMaxGrams), StockShare: int64(c.Shopper.AnonymousStockShare)}
 	setTagCodes(db)
 	db.Logger = s.logger.With("component", "bolt")
 	if err := db.Open(); err != nil {
@@ -140,6 +142,7 @@ func (s *server) shopperHTTP(h *edge.Server) {
 	h.ShopperEnabled, h.TagsEnabled = c.HasRole(RoleShopper), c.HasRole(RoleTags)
 	h.ShopperRate, h.PublicURL = c.HTTP.ShopperRate, c.PublicURL
 	h.CustomerTokenKey = []byte(c.Shopper.CustomerTokenKey)
+	h.ReservationRate, h.PhoneRegion = c.Shopper.ReservationRate, c.PhoneRegion()
 	h.ReservationService, h.TagService = bolt.NewReservationService(s.db), bolt.NewTagService(s.db)
 	h.CustomerService, h.RemoteStockService = downlink, downlink
 	h.QRPNG = func(content string) ([]byte, error) { return qr.PNG(content, 320, level) }

@@ -248,7 +248,7 @@ func lastAck(tx *bbolt.Tx, epoch string) (uint64, *time.Time) {
 
 // ackDigest is the current epoch's digest at its watermark: zero before
 // the first ack. The key is written with the watermark, and cleared when
-// an epoch begins (migration 5 begins one for databases acked before it).
+// an epoch begins (migration 6 begins one for databases acked before it).
 func ackDigest(tx *bbolt.Tx) pos.ChainDigest {
 	var d pos.ChainDigest
 	meta := tx.Bucket(bucketMeta)

@@ -5,11 +5,10 @@ import (
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/storeedge/storeedge/pos"
@@ -20,12 +19,7 @@ var _ pos.AuthService = (*AuthService)(nil)
 
 // PIN hashing: PINs are short, so they get a salted, slow hash; tokens are
 // 256 random bits, so a plain SHA-256 is enough for them.
-const (
-	pinIterations = 50_000
-	maxFailures   = 5
-	lockout       = time.Minute
-	maxTracked    = 10_000 // cashier names with wrong PINs remembered at once
-)
+const pinIterations = 50_000
 
 type terminalRecord struct {
 	pos.Terminal
@@ -39,10 +33,13 @@ type cashierRecord struct {
 }
 
 // AuthService implements pos.AuthService.
-type AuthService struct{ db *DB }
+type AuthService struct {
+	db   *DB
+	hash func(pin string, salt []byte) []byte // hashPIN; tests count the calls
+}
 
 // NewAuthService returns an auth service on db.
-func NewAuthService(db *DB) *AuthService { return &AuthService{db: db} }
+func NewAuthService(db *DB) *AuthService { return &AuthService{db: db, hash: hashPIN} }
 
 // CreateTerminal enrols a till and returns its token, which is stored only
 // as a hash.
@@ -88,7 +85,7 @@ func (s *AuthService) CreateCashier(ctx context.Context, name, pin, role string)
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
 	c := cashierRecord{Cashier: pos.Cashier{Name: name, Role: role, CreatedAt: s.db.Now().UTC()},
-		Salt: salt, PINHash: hashPIN(pin, salt)}
+		Salt: salt, PINHash: s.hash(pin, salt)}
 	err := s.db.update(ctx, false, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketCashiers)
 		key := []byte(FoldSearch(name))
@@ -125,38 +122,37 @@ func randomToken() string {
 var errBadLogin = &pos.Error{Code: pos.CodeUnauthorized, Message: "Terminal token, cashier or PIN is wrong."}
 
 // Login checks the till's token and the cashier's PIN and opens a session.
-// After maxFailures wrong PINs a cashier is locked out for a minute, so a
-// 4-digit PIN cannot be guessed at a till.
+// Wrong PINs lock the cashier out with a growing back-off (pos.PINBackoff),
+// so a 4-digit PIN cannot be guessed at a till. Every attempt costs one
+// PIN hash, whatever is wrong with it.
 func (s *AuthService) Login(ctx context.Context, req *pos.LoginRequest) (string, *pos.Session, error) {
-	name := FoldSearch(req.Cashier)
-	if wait := s.db.logins.locked(name, s.db.Now()); wait > 0 {
-		return "", nil, pos.Errorf(pos.CodeTooManyRequests, "Too many wrong PINs: try again in %d s.", int(wait.Seconds())+1)
-	}
 	var term terminalRecord
-	var cash cashierRecord
-	err := s.db.bolt.View(func(tx *bbolt.Tx) error {
-		h := sha256.Sum256([]byte(req.TerminalToken))
-		id := tx.Bucket(bucketTerminalToken).Get(h[:])
-		if id == nil {
-			return errBadLogin
-		}
-		if ok, err := getJSON(tx.Bucket(bucketTerminals), id, &term); err != nil || !ok {
-			return errBadLogin
-		}
-		if ok, err := getJSON(tx.Bucket(bucketCashiers), []byte(name), &cash); err != nil || !ok {
-			return errBadLogin
-		}
-		return nil
+	c, err := s.verifyPIN(ctx, FoldSearch(req.Cashier), req.PIN, func(tx *bbolt.Tx) error {
+		return findTerminal(tx, req.TerminalToken, &term)
 	})
-	if err != nil {
+	var locked *lockedError
+	switch {
+	case errors.As(err, &locked):
+		return "", nil, pos.Errorf(pos.CodeTooManyRequests, "Too many wrong PINs: try again in %d s.", int(locked.wait.Seconds())+1)
+	case errors.Is(err, errWrongPIN):
+		return "", nil, errBadLogin
+	case err != nil:
 		return "", nil, err
 	}
-	if subtle.ConstantTimeCompare(hashPIN(req.PIN, cash.Salt), cash.PINHash) != 1 {
-		s.db.logins.fail(name, s.db.Now())
-		return "", nil, errBadLogin
+	return s.openSession(ctx, &term.Terminal, &c.Cashier)
+}
+
+// findTerminal reads the terminal of a token into t.
+func findTerminal(tx *bbolt.Tx, token string, t *terminalRecord) error {
+	h := sha256.Sum256([]byte(token))
+	id := tx.Bucket(bucketTerminalToken).Get(h[:])
+	if id == nil {
+		return errBadLogin
 	}
-	s.db.logins.reset(name)
-	return s.openSession(ctx, &term.Terminal, &cash.Cashier)
+	if ok, err := getJSON(tx.Bucket(bucketTerminals), id, t); err != nil || !ok {
+		return errBadLogin
+	}
+	return nil
 }
 
 func (s *AuthService) openSession(ctx context.Context, t *pos.Terminal, c *pos.Cashier) (string, *pos.Session, error) {
@@ -202,75 +198,23 @@ func (s *AuthService) Logout(ctx context.Context, token string) error {
 	})
 }
 
-// CheckApproval verifies that a manager typed their name and PIN.
+// CheckApproval verifies that a manager typed their name and PIN. The
+// manager's wrong-PIN counter is the one Login keeps: approvals are no side
+// door around the lock.
 func (s *AuthService) CheckApproval(ctx context.Context, a *pos.Approval) (*pos.Cashier, error) {
 	deny := pos.Errorf(pos.CodeForbidden, "A manager's approval is needed.")
 	if a == nil {
 		return nil, deny
 	}
-	name := FoldSearch(a.Cashier)
-	if s.db.logins.locked(name, s.db.Now()) > 0 {
+	c, err := s.verifyPIN(ctx, FoldSearch(a.Cashier), a.PIN, nil)
+	var locked *lockedError
+	switch {
+	case errors.Is(err, errWrongPIN) || errors.As(err, &locked):
 		return nil, deny
-	}
-	var c cashierRecord
-	var found bool
-	err := s.db.bolt.View(func(tx *bbolt.Tx) (err error) {
-		found, err = getJSON(tx.Bucket(bucketCashiers), []byte(name), &c)
-		return err
-	})
-	if err != nil {
+	case err != nil:
 		return nil, err
-	}
-	if !found || subtle.ConstantTimeCompare(hashPIN(a.PIN, c.Salt), c.PINHash) != 1 {
-		s.db.logins.fail(name, s.db.Now())
-		return nil, deny
-	}
-	if c.Role != pos.RoleManager {
+	case c.Role != pos.RoleManager:
 		return nil, deny
 	}
 	return &c.Cashier, nil
-}
-
-// loginGuard counts wrong PINs per cashier in memory.
-type loginGuard struct {
-	mu       sync.Mutex
-	failures map[string]failure
-}
-
-type failure struct {
-	n     int
-	until time.Time
-}
-
-func (g *loginGuard) locked(name string, now time.Time) time.Duration {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if f := g.failures[name]; f.n >= maxFailures && now.Before(f.until) {
-		return f.until.Sub(now)
-	}
-	return 0
-}
-
-func (g *loginGuard) fail(name string, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.failures == nil || len(g.failures) >= maxTracked {
-		// Names are typed by whoever stands at a till: bound the map so
-		// random names cannot grow it without end. Dropping the counts
-		// only shortens lockouts that are running.
-		g.failures = make(map[string]failure)
-	}
-	f := g.failures[name]
-	if f.n >= maxFailures && !now.Before(f.until) {
-		f.n = 0 // the lockout has passed: count afresh
-	}
-	f.n++
-	f.until = now.Add(lockout)
-	g.failures[name] = f
-}
-
-func (g *loginGuard) reset(name string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.failures, name)
 }

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/storeedge/storeedge/pos"
 	"go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -46,10 +47,11 @@ type DB struct {
 	Logger          *slog.Logger
 
 	// In-store mode. Zero values mean the defaults NewDB sets.
-	ReservationHold         time.Duration     // how long a reservation holds stock (24h)
-	MaxReservationsPerPhone int               // active reservations one phone may hold (3)
-	NewTagCode              func() string     // makes a new tag code (main sets qr.NewTagCode)
-	ValidTagCode            func(string) bool // checks a tag code's form and check (nil: any)
+	ReservationHold         time.Duration       // how long a reservation holds stock (24h)
+	MaxReservationsPerPhone int                 // active reservations one phone may hold (3)
+	AnonymousLimits         pos.AnonymousLimits // what shoppers without a customer token may hold; zero fields: defaults
+	NewTagCode              func() string       // makes a new tag code (main sets qr.NewTagCode)
+	ValidTagCode            func(string) bool   // checks a tag code's form and check (nil: any)
 	// NormalizeTagCode turns a code as typed or scanned (case, look-alike
 	// characters) into its stored form; ok false means it cannot be one.
 	NormalizeTagCode func(string) (string, bool)
@@ -60,13 +62,13 @@ type DB struct {
 	checked  bool                   // the consistency check ran (unclean stop)
 	restored bool                   // a restored backup: this Open started a new epoch
 
-	mu      sync.RWMutex // guards closed against sends to commits
-	closed  bool
-	commits chan *commitReq
-	closing chan struct{}
-	wg      sync.WaitGroup
-	notify  chan struct{}
-	logins  loginGuard
+	mu       sync.RWMutex // guards closed against sends to commits
+	closed   bool
+	commits  chan *commitReq
+	closing  chan struct{}
+	wg       sync.WaitGroup
+	notify   chan struct{}
+	pinLocks *pinLocks // serialize attempts on one cashier (lockout.go)
 }
 
 // NewDB returns a DB for the data directory dir with defaults.
@@ -76,8 +78,10 @@ func NewDB(dir string) *DB {
 		BatchSize: 256, SessionTTL: 12 * time.Hour,
 		Now: time.Now, Logger: slog.Default(),
 		ReservationHold: DefaultReservationHold, MaxReservationsPerPhone: DefaultMaxReservationsPerPhone,
-		NewTagCode: newLocalTagCode,
-		notify:     make(chan struct{}, 1),
+		AnonymousLimits: pos.DefaultAnonymousLimits(),
+		NewTagCode:      newLocalTagCode,
+		notify:          make(chan struct{}, 1),
+		pinLocks:        newPINLocks(),
 	}
 }
 

@@ -27,12 +27,12 @@ var (
 	keyStoreID         = []byte("store_id")      // the shop this database belongs to
 )
 
-// migrateV5 prepares the digest-checked acks: the forked-events bucket,
+// migrateV6 prepares the digest-checked acks: the forked-events bucket,
 // and a fresh epoch for a database central already acked before acks
 // carried digests (its watermark has no digest to check the next ack
 // against). Pending events of the old epoch drain under it, as a restored
 // backup's do.
-func migrateV5(tx *bbolt.Tx, now time.Time) error {
+func migrateV6(tx *bbolt.Tx, now time.Time) error {
 	if _, err := tx.CreateBucketIfNotExists(bucketOutboxForked); err != nil {
 		return err
 	}

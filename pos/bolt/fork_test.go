@@ -238,10 +238,10 @@ func TestDB_BindStore(t *testing.T) {
 	}
 }
 
-// TestMigrateV5_NewEpochForAckedLegacy opens a database central acked
+// TestMigrateV6_NewEpochForAckedLegacy opens a database central acked
 // before acks carried digests: it starts a new epoch, and its pending
 // events drain under the old one.
-func TestMigrateV5_NewEpochForAckedLegacy(t *testing.T) {
+func TestMigrateV6_NewEpochForAckedLegacy(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := seed(t, db)
 	sellN(t, db, ctx, "m", 4)

@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"encoding/binary"
@@ -48,6 +49,13 @@ func (db *DB) reservationHold() time.Duration {
 	return db.ReservationHold
 }
 
+// anonymousLimits returns AnonymousLimits with the defaults for unset fields.
+func (db *DB) anonymousLimits() pos.AnonymousLimits {
+	l, d := db.AnonymousLimits, pos.DefaultAnonymousLimits()
+	l.MaxPieces, l.MaxGrams, l.StockShare = cmp.Or(l.MaxPieces, d.MaxPieces), cmp.Or(l.MaxGrams, d.MaxGrams), cmp.Or(l.StockShare, d.StockShare)
+	return l
+}
+
 func (db *DB) maxReservationsPerPhone() int {
 	if db.MaxReservationsPerPhone <= 0 {
 		return DefaultMaxReservationsPerPhone
@@ -91,21 +99,14 @@ func (s *ReservationService) createReservation(tx *bbolt.Tx, id string, req *pos
 	} else if p == nil {
 		return nil, &pos.Error{Code: pos.CodeUnknownSKU, Field: "sku", Message: "No product " + req.SKU + " in this shop."}
 	}
-	if p.Stock.Available < req.Qty {
-		return nil, &pos.Error{Code: pos.CodeInsufficientStock, Field: "qty",
-			Message: "Only " + itoa(int(max(p.Stock.Available, 0))) + " available to reserve."}
-	}
-	if n, err := activeForPhone(tx, req.Phone, now); err != nil {
+	if err := s.checkReservation(tx, p, req, now); err != nil {
 		return nil, err
-	} else if n >= s.db.maxReservationsPerPhone() {
-		return nil, &pos.Error{Code: pos.CodeTooManyRequests, Field: "phone",
-			Message: "This phone already holds " + itoa(n) + " reservations: collect or cancel one first."}
 	}
 	code, short, key, err := newCodes(tx, now)
 	if err != nil {
 		return nil, err
 	}
-	rec := &reservationRecord{ID: id, Reservation: pos.Reservation{
+	rec := &reservationRecord{ID: id, Anonymous: req.Anonymous(), Reservation: pos.Reservation{
 		Code: code, ShortCode: short, SKU: p.SKU, Name: p.Name, Qty: req.Qty, Phone: req.Phone,
 		Status: pos.ReservationActive, CreatedAt: now, ExpiresAt: now.Add(s.db.reservationHold()),
 	}}
@@ -113,7 +114,7 @@ func (s *ReservationService) createReservation(tx *bbolt.Tx, id string, req *pos
 	if err := indexReservation(tx, key, &rec.Reservation); err != nil {
 		return nil, err
 	}
-	if err := holdStock(tx, p.SKU, req.Qty); err != nil {
+	if err := holdReservation(tx, rec, req.Qty); err != nil {
 		return nil, err
 	}
 	if err := s.db.saveReservation(tx, key, rec, instoreTerminal, now); err != nil {
@@ -121,6 +122,32 @@ func (s *ReservationService) createReservation(tx *bbolt.Tx, id string, req *pos
 	}
 	r := rec.Reservation
 	return &r, nil
+}
+
+// errNotEnoughStock refuses a reservation past the stock, in words: the
+// shopper must not learn how many are on the shelf (issue 8).
+func errNotEnoughStock() error {
+	return &pos.Error{Code: pos.CodeInsufficientStock, Field: "qty", Message: "Not enough in stock to reserve this many."}
+}
+
+// checkReservation applies the limits: an anonymous shopper's, the stock
+// available, and the phone's number of active reservations.
+func (s *ReservationService) checkReservation(tx *bbolt.Tx, p *pos.Product, req *pos.ReservationRequest, now time.Time) error {
+	if req.Anonymous() {
+		if err := s.db.anonymousLimits().Check(p.Unit, req.Qty, p.Stock, anonymousHeld(tx, p.SKU)); err != nil {
+			return err
+		}
+	}
+	if p.Stock.Available < req.Qty {
+		return errNotEnoughStock()
+	}
+	if n, err := activeForPhone(tx, req.Phone, now); err != nil {
+		return err
+	} else if n >= s.db.maxReservationsPerPhone() {
+		return &pos.Error{Code: pos.CodeTooManyRequests, Field: "phone",
+			Message: "This phone already holds as many reservations as one may: collect or cancel one first."}
+	}
+	return nil
 }
 
 // FindReservation returns the reservation with a code (case and spaces

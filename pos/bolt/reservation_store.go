@@ -29,7 +29,8 @@ var codeEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPa
 // The code is a secret that grants a pickup, so events never hold it:
 // central follows one reservation across its events by this id.
 type reservationRecord struct {
-	ID string `json:"id"`
+	ID        string `json:"id"`
+	Anonymous bool   `json:"anonymous,omitempty"` // no customer token: counts in bucketAnonymousHolds
 	pos.Reservation
 }
 
@@ -245,7 +246,7 @@ func (db *DB) closeReservation(tx *bbolt.Tx, key []byte, rec *reservationRecord,
 	if err := unindexReservation(tx, key, &rec.Reservation); err != nil {
 		return err
 	}
-	if err := holdStock(tx, rec.SKU, -rec.Qty); err != nil {
+	if err := holdReservation(tx, rec, -rec.Qty); err != nil {
 		return err
 	}
 	rec.Status, rec.ClosedAt, rec.SaleID = c.status, c.closedAt.UTC(), c.saleID

@@ -50,10 +50,14 @@ var (
 	shortRe = regexp.MustCompile(`^[0-9]{6}$`)
 )
 
-// mustReserve reserves or fails the test.
+// customerC1 identifies the shopper of the tests of today's rules, which
+// identified customers keep; the anonymous limits have tests of their own.
+const customerC1 = "C1"
+
+// mustReserve reserves for an identified customer or fails the test.
 func mustReserve(tb testing.TB, s *bolt.ReservationService, sku string, qty int64, phone string) *pos.Reservation {
 	tb.Helper()
-	r, err := s.CreateReservation(context.Background(), &pos.ReservationRequest{SKU: sku, Qty: qty, Phone: phone})
+	r, err := s.CreateReservation(context.Background(), &pos.ReservationRequest{SKU: sku, Qty: qty, Phone: phone, CustomerID: customerC1})
 	if err != nil {
 		tb.Fatalf("reserve %d %s for %s: %v", qty, sku, phone, err)
 	}
@@ -98,19 +102,25 @@ func eventsOf(tb testing.TB, db *bolt.DB, typ string) []pos.Event {
 }
 
 // checkReserved checks the stock invariant: every SKU's reserved stock is
-// the sum of its active reservations, and no SKU is reserved beyond what
-// it has on hand unless sales took the goods.
+// the sum of its active reservations, and what anonymous shoppers hold is
+// the sum of their active reservations.
 func checkReserved(tb testing.TB, db *bolt.DB) {
 	tb.Helper()
-	want := map[string]int64{}
+	want, wantAnon := map[string]int64{}, map[string]int64{}
 	err := db.Bolt().View(func(tx *bbolt.Tx) error {
 		return tx.Bucket([]byte("reservations")).ForEach(func(k, v []byte) error {
-			var r pos.Reservation
+			var r struct {
+				pos.Reservation
+				Anonymous bool `json:"anonymous"`
+			}
 			if err := json.Unmarshal(v, &r); err != nil {
 				return err
 			}
 			if r.Status == pos.ReservationActive {
 				want[r.SKU] += r.Qty
+			}
+			if r.Status == pos.ReservationActive && r.Anonymous {
+				wantAnon[r.SKU] += r.Qty
 			}
 			return nil
 		})
@@ -118,9 +128,20 @@ func checkReserved(tb testing.TB, db *bolt.DB) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for _, sku := range []string{"MILK", "TV", "APPLE"} {
-		if got := stockOf(tb, db, sku).Reserved; got != want[sku] {
+	skus := []string{"MILK", "TV", "APPLE"}
+	for sku := range want {
+		skus = append(skus, sku)
+	}
+	for _, sku := range skus {
+		p := product(tb, db, sku)
+		if p == nil { // not in this test's catalog
+			continue
+		}
+		if got := p.Stock.Reserved; got != want[sku] {
 			tb.Fatalf("%s reserved=%d, want %d (the active reservations)", sku, got, want[sku])
+		}
+		if got := bolt.AnonymousHeld(db, sku); got != wantAnon[sku] {
+			tb.Fatalf("%s held anonymously=%d, want %d (the active anonymous reservations)", sku, got, wantAnon[sku])
 		}
 	}
 }
@@ -157,8 +178,8 @@ func TestReservationService_CreateReservation(t *testing.T) {
 		code, field string
 	}{
 		{"ErrUnknownSKU", pos.ReservationRequest{SKU: "NOPE", Qty: 1, Phone: phoneA}, pos.CodeUnknownSKU, "sku"},
-		{"ErrInsufficientStock", pos.ReservationRequest{SKU: "TV", Qty: 2, Phone: phoneA}, pos.CodeInsufficientStock, "qty"},
-		{"ErrInsufficientAfterReserved", pos.ReservationRequest{SKU: "MILK", Qty: 99, Phone: phoneA}, pos.CodeInsufficientStock, "qty"},
+		{"ErrInsufficientStock", pos.ReservationRequest{SKU: "TV", Qty: 2, Phone: phoneA, CustomerID: customerC1}, pos.CodeInsufficientStock, "qty"},
+		{"ErrInsufficientAfterReserved", pos.ReservationRequest{SKU: "MILK", Qty: 99, Phone: phoneA, CustomerID: customerC1}, pos.CodeInsufficientStock, "qty"},
 		{"ErrNoSKU", pos.ReservationRequest{Qty: 1, Phone: phoneA}, pos.CodeValidationFailed, "sku"},
 		{"ErrZeroQty", pos.ReservationRequest{SKU: "MILK", Phone: phoneA}, pos.CodeValidationFailed, "qty"},
 		{"ErrQtyTooLarge", pos.ReservationRequest{SKU: "MILK", Qty: 1001, Phone: phoneA}, pos.CodeValidationFailed, "qty"},
@@ -374,7 +395,7 @@ func TestReservationService_LastItemRace(t *testing.T) {
 			defer wg.Done()
 			<-start
 			_, errs[i] = s.CreateReservation(context.Background(),
-				&pos.ReservationRequest{SKU: "TV", Qty: 1, Phone: fmt.Sprintf("+791650000%02d", i)})
+				&pos.ReservationRequest{SKU: "TV", Qty: 1, Phone: fmt.Sprintf("+791650000%02d", i), CustomerID: customerC1})
 		}()
 	}
 	close(start)

@@ -50,6 +50,7 @@ var migrations = []func(tx *bbolt.Tx, now time.Time) error{
 	migrateV3,
 	migrateV4,
 	migrateV5,
+	migrateV6,
 }
 
 // SchemaVersion is the schema this build writes.
@@ -163,4 +164,15 @@ func u64(v uint64) []byte {
 func migrateV4(tx *bbolt.Tx, now time.Time) error {
 	_, err := tx.CreateBucketIfNotExists(bucketPickupLocal)
 	return err
+}
+
+// migrateV5 adds the buckets of staff and shopper abuse limits: wrong-PIN
+// counters that survive a restart, and what anonymous shoppers hold.
+func migrateV5(tx *bbolt.Tx, now time.Time) error {
+	for _, name := range [][]byte{bucketPINFailures, bucketAnonymousHolds} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
 }
