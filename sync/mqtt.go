@@ -79,6 +79,15 @@ func (r *Relay) tlsConfig() (*tls.Config, error) {
 	return cfg, nil
 }
 
+// brokerTLS is the TLS of the broker connection: an identity's, or the
+// one built from the files.
+func (r *Relay) brokerTLS() *tls.Config {
+	if r.BrokerTLS != nil {
+		return r.BrokerTLS
+	}
+	return r.tls
+}
+
 // clientOptions are the options both clients share (M7). paho keeps
 // nothing that matters: a memory store, and the outbox is the real queue.
 func (r *Relay) clientOptions(role string, clean bool, h mqtt.MessageHandler) *mqtt.ClientOptions {
@@ -96,7 +105,7 @@ func (r *Relay) clientOptions(role string, clean bool, h mqtt.MessageHandler) *m
 		SetWriteTimeout(writeTimeout).
 		SetOrderMatters(false).
 		SetDefaultPublishHandler(h).
-		SetTLSConfig(r.tls).
+		SetTLSConfig(r.brokerTLS()).
 		SetConnectionNotificationHandler(r.connectionNotice(role))
 	if r.Username != "" {
 		o.SetUsername(r.Username).SetPassword(r.Password)

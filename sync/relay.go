@@ -37,6 +37,9 @@ type Relay struct {
 	CAFile   string // PEM roots for the broker (and central's HTTPS)
 	CertFile string // client certificate, with KeyFile
 	KeyFile  string
+	// BrokerTLS, when set, is the broker's TLS (an enrolled identity: the
+	// chain's CA and the shop's certificate) and wins over the files.
+	BrokerTLS *tls.Config
 
 	CentralURL string // HTTP side of central; "" = no pull
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/storeedge/storeedge/sync/central"
+	"github.com/storeedge/storeedge/sync/pki"
 )
 
 // centralConfig is the configuration of `storeedge central`: flags, each
@@ -22,6 +24,10 @@ type centralConfig struct {
 	Username, Password                    string
 	CAFile, CertFile, KeyFile, CRMWebhook string
 	LogLevel, LogFormat, Workers          string
+	PKI                                   string
+	// InsecureSync (--insecure-sync) takes unsigned batches and sends
+	// unsigned acks and downlink: a lab only.
+	InsecureSync bool
 }
 
 // centralFlag binds a setting to its flag (and so its env var) and help.
@@ -35,6 +41,7 @@ type centralFlag struct {
 func (c *centralConfig) flags() []centralFlag {
 	return []centralFlag{
 		{"broker", &c.Broker, "MQTT broker URL (tcp://, ssl://, mqtt://, mqtts://, ws://, wss://)"},
+		{"pki", &c.PKI, "central's PKI directory (storeedge central init): broker certificate, signing key, enrolled shops"},
 		{"database-url", &c.DatabaseURL, "PostgreSQL URL (postgres://user@host/db)"},
 		{"listen", &c.Listen, "host:port to serve the HTTP API on"},
 		{"client-id", &c.ClientID, "MQTT client id of this replica (random when empty; replicas need distinct ids)"},
@@ -66,6 +73,9 @@ func (m *Main) parseCentralConfig(args []string) (*centralConfig, error) {
 		}
 		fs.StringVar(f.ptr, f.name, *f.ptr, f.usage+" ("+envName(f.name)+")")
 	}
+	c.InsecureSync, _ = strconv.ParseBool(m.Getenv(envName("insecure-sync")))
+	fs.BoolVar(&c.InsecureSync, "insecure-sync", c.InsecureSync,
+		"take unsigned batches and send unsigned acks and downlink: anyone on the broker can forge shops' sales (a lab only) ("+envName("insecure-sync")+")")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
@@ -85,6 +95,12 @@ func (c *centralConfig) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return usagef("--listen: %q is not host:port", c.Listen)
+	}
+	if c.PKI == "" && !c.InsecureSync {
+		return usagef("--pki (%s) is required: the directory of `storeedge central init` (or --insecure-sync, for a lab only)", envName("pki"))
+	}
+	if c.PKI != "" && (c.CAFile != "" || c.CertFile != "" || c.KeyFile != "") {
+		return usagef("--pki brings the broker's CA and central's certificate: leave --ca-file, --cert-file and --key-file unset")
 	}
 	if c.CRMWebhook != "" {
 		if err := checkCentralURL("crm-webhook", c.CRMWebhook, "http", "https"); err != nil {
@@ -158,7 +174,10 @@ func (m *Main) runCentral(ctx context.Context, args []string) error {
 	workers, _ := strconv.Atoi(c.Workers)
 	s := &central.Server{Broker: c.Broker, DatabaseURL: c.DatabaseURL, Listen: c.Listen, ClientID: c.ClientID,
 		Username: c.Username, Password: c.Password, CAFile: c.CAFile, CertFile: c.CertFile, KeyFile: c.KeyFile,
-		CRMWebhook: c.CRMWebhook, Workers: workers, Logger: newCentralLogger(c, m)}
+		CRMWebhook: c.CRMWebhook, Workers: workers, Logger: newCentralLogger(c, m), Insecure: c.InsecureSync}
+	if err := useCentralPKI(s, c); err != nil {
+		return err
+	}
 	if err := s.Open(); err != nil {
 		s.Close()
 		return err
@@ -170,6 +189,25 @@ func (m *Main) runCentral(ctx context.Context, args []string) error {
 	<-ctx.Done()
 	s.Logger.Info("shutting down")
 	return s.Close()
+}
+
+// useCentralPKI gives central its broker certificate, its signing key and
+// the registry of enrolled shops; --insecure-sync is said at every start.
+func useCentralPKI(s *central.Server, c *centralConfig) error {
+	if c.InsecureSync {
+		s.Logger.Warn("INSECURE SYNC (--insecure-sync): shops' batches are not verified and acks and downlink are not signed; " +
+			"anyone who can reach the broker can forge or erase shops' sales. Use only in a lab.")
+	}
+	if c.PKI == "" {
+		return nil
+	}
+	pc, err := pki.LoadCentral(c.PKI)
+	if err != nil {
+		return usagef("--pki: %v", err)
+	}
+	s.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: pc.Roots, Certificates: []tls.Certificate{pc.Certificate}}
+	s.SigningKey, s.ShopKeys = pc.SigningKey, pki.NewRegistry(c.PKI).StoreKeys
+	return nil
 }
 
 func newCentralLogger(c *centralConfig, m *Main) *slog.Logger {

@@ -38,6 +38,9 @@ type Config struct {
 	LogLevel   string   // --log-level: debug, info, warn or error
 	LogFormat  string   // --log-format: text or json
 	Roles      []string // --roles: RoleTill, RoleShopper, RoleTags, RoleSync
+	// InsecureSync (--insecure-sync) syncs unsigned and unverified, for a
+	// lab: anyone on the broker can then forge or erase this shop's sales.
+	InsecureSync bool
 
 	Storage StorageConfig
 	Runtime RuntimeConfig
@@ -131,6 +134,9 @@ type SyncConfig struct {
 	CAFile      string
 	CertFile    string
 	KeyFile     string
+	// Identity is the directory `storeedge central enroll` wrote: the
+	// shop's certificate and key, the chain's CA and central's public key.
+	Identity string
 }
 
 // DefaultConfig returns the built-in defaults, the lowest layer.
@@ -356,7 +362,33 @@ func (c *Config) validateRelations() error {
 	case c.Sync.Password != "" && c.Sync.Username == "":
 		return c.errorf("sync.username", "must be set with sync.password")
 	}
+	if err := c.validateTrust(); err != nil {
+		return err
+	}
 	return c.validateTLS()
+}
+
+// syncs reports whether serve will talk to central.
+func (c *Config) syncs() bool {
+	return c.HasRole(RoleSync) && (c.Broker != "" || c.CentralURL != "")
+}
+
+// validateTrust requires an enrolled identity to sync, unless the lab's
+// --insecure-sync says otherwise; the identity brings its own TLS files.
+func (c *Config) validateTrust() error {
+	switch {
+	case c.syncs() && c.Sync.Identity == "" && !c.InsecureSync:
+		return c.errorf("sync.identity", "is required to sync with central: the directory `storeedge central enroll` wrote (or --insecure-sync, for a lab only)")
+	case c.Sync.Identity != "" && (c.Sync.CAFile != "" || c.Sync.CertFile != "" || c.Sync.KeyFile != ""):
+		return c.errorf("sync.identity", "brings its own CA, certificate and key: leave sync.ca_file, sync.cert_file and sync.key_file unset")
+	}
+	return nil
+}
+
+// isSet reports whether some layer above the defaults set key.
+func (c *Config) isSet(key string) bool {
+	_, ok := c.origins[key]
+	return ok
 }
 
 // validateTLS refuses TLS files with a broker that does not speak TLS: the

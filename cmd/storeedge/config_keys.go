@@ -43,6 +43,7 @@ var configKeys = []configKey{
 	{"log_level", "LEVEL", "debug, info, warn or error", false, func(c *Config) any { return &c.LogLevel }, checkOneOf("debug", "info", "warn", "error")},
 	{"log_format", "FORMAT", "text or json", false, func(c *Config) any { return &c.LogFormat }, checkOneOf("text", "json")},
 	{"roles", "LIST", "roles to play, comma-separated: till, shopper, tags, sync", true, func(c *Config) any { return &c.Roles }, checkRoles},
+	{"insecure_sync", "", "sync unsigned and unverified: anyone on the broker can forge or erase this shop's sales (a lab only)", false, func(c *Config) any { return &c.InsecureSync }, nil},
 
 	{"storage.initial_mmap_size", "", "initial bbolt memory map", true, func(c *Config) any { return &c.Storage.InitialMmapSize }, checkSize(0, 1<<40)},
 	{"storage.freelist_sync", "", "write bbolt's freelist on every commit (faster start, more writes)", true, func(c *Config) any { return &c.Storage.FreelistSync }, nil},
@@ -74,6 +75,7 @@ var configKeys = []configKey{
 	{"sync.ca_file", "FILE", "PEM CA bundle to verify the broker", false, func(c *Config) any { return &c.Sync.CAFile }, nil},
 	{"sync.cert_file", "FILE", "PEM client certificate for the broker", false, func(c *Config) any { return &c.Sync.CertFile }, nil},
 	{"sync.key_file", "FILE", "PEM client key for the broker", false, func(c *Config) any { return &c.Sync.KeyFile }, nil},
+	{"sync.identity", "DIR", "the shop's identity from `storeedge central enroll` (certificate, key, CA, central's key)", false, func(c *Config) any { return &c.Sync.Identity }, nil},
 
 	{"shopper.customer_token_key", "SECRET", "key of the chain app's signed customer tokens (personal prices); empty = off", false, func(c *Config) any { return &c.Shopper.CustomerTokenKey }, checkTokenKey},
 	{"shopper.reservation_hold", "", "how long a reservation holds stock", false, func(c *Config) any { return &c.Shopper.ReservationHold }, checkDuration(time.Minute, 30*24*time.Hour)},

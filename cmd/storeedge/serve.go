@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"runtime"
+	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +21,7 @@ import (
 	"github.com/storeedge/storeedge/pos/bolt"
 	"github.com/storeedge/storeedge/qr"
 	storesync "github.com/storeedge/storeedge/sync"
+	"github.com/storeedge/storeedge/sync/pki"
 )
 
 // server is a running `storeedge serve`: every component, built and wired
@@ -27,6 +31,7 @@ type server struct {
 	logger  *slog.Logger
 	db      *bolt.DB
 	relay   *storesync.Relay // nil without a broker or central URL, or without the sync role
+	id      *pki.Identity    // the shop's enrolled identity; nil without one
 	http    *edge.Server
 	control *controlSocket
 	prune   *pruner
@@ -39,6 +44,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	s := &server{cfg: cfg, logger: newLogger(cfg, m.Stderr)}
+	if err := s.loadIdentity(); err != nil {
+		return err
+	}
 	applyRuntime(cfg)
 	if err := s.open(ctx, m); err != nil {
 		s.close()
@@ -101,6 +109,11 @@ func (s *server) openDB() error {
 		return err
 	}
 	s.db = db
+	if err := db.BindStore(c.Store); errors.Is(err, bolt.ErrWrongStore) {
+		return c.errorf("store", "%v", err)
+	} else if err != nil {
+		return err
+	}
 	if db.Checked() {
 		s.logger.Warn("the last stop was unclean: the database passed its consistency check")
 	}
@@ -178,6 +191,11 @@ func (s *server) openRelay() error {
 	r.Broker, r.StoreID, r.Version, r.CentralURL = c.Broker, c.Store, versionString(), c.CentralURL
 	r.Username, r.Password = c.Sync.Username, c.Sync.Password
 	r.CAFile, r.CertFile, r.KeyFile = c.Sync.CAFile, c.Sync.CertFile, c.Sync.KeyFile
+	r.Insecure = c.InsecureSync
+	if s.id != nil {
+		r.BrokerTLS = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: s.id.Roots, Certificates: []tls.Certificate{s.id.Certificate}}
+		r.Signer, r.CentralKeys = storesync.NewECDSASigner(s.id.Key), s.id.CentralKeys
+	}
 	r.BatchEvents, r.BatchBytes, r.Window, r.AckTimeout = c.Sync.BatchEvents, int(c.Sync.BatchBytes), c.Sync.Window, c.Sync.AckTimeout
 	outbox := bolt.NewOutboxService(s.db)
 	r.Outbox, r.Local, r.Downlink, r.Notify = outbox, outbox, bolt.NewDownlinkService(s.db), s.db.Notify()
@@ -186,6 +204,38 @@ func (s *server) openRelay() error {
 		return fmt.Errorf("sync: %w", err)
 	}
 	s.relay = r
+	return nil
+}
+
+// loadIdentity reads the shop's enrolled identity. The store id comes from
+// its certificate: --store may be left out, and if given must be the same.
+// --insecure-sync is said out loud at every start.
+func (s *server) loadIdentity() error {
+	c := s.cfg
+	if c.InsecureSync && c.syncs() {
+		s.logger.Warn("INSECURE SYNC (--insecure-sync): messages to and from central are neither signed nor verified; " +
+			"anyone who can reach the broker can forge this shop's sales, erase its unsynced ones or reprice it. Use only in a lab.")
+	}
+	if c.Sync.Identity == "" {
+		return nil
+	}
+	id, err := pki.LoadIdentity(c.Sync.Identity)
+	if err != nil {
+		return c.errorf("sync.identity", "%v", err)
+	}
+	switch {
+	case !c.isSet("store"):
+		c.Store = id.Store
+	case c.Store != id.Store:
+		return c.errorf("store", "is %q, but the identity in %s is store %q", c.Store, c.Sync.Identity, id.Store)
+	}
+	if u, err := url.Parse(c.Broker); c.Broker != "" && err == nil && !slices.Contains([]string{"ssl", "mqtts", "wss"}, u.Scheme) {
+		s.logger.Warn("the broker is not TLS: messages are signed, but anyone on the network can read them and the broker cannot check who connects", "broker", c.Broker)
+	}
+	if left := time.Until(id.Certificate.Leaf.NotAfter); left < 30*24*time.Hour {
+		s.logger.Warn("the shop's certificate expires soon or has: enroll the shop again", "not_after", id.Certificate.Leaf.NotAfter)
+	}
+	s.id = id
 	return nil
 }
 
