@@ -78,7 +78,7 @@ func TestMalformed(t *testing.T) {
 	if got, want := metric(t, c, "storeedge_central_effect_failures_total"), 1.0; got != want {
 		t.Fatalf("effect failures=%v, want %v", got, want)
 	}
-	if !strings.HasPrefix(c.URL(), "http://") || getJSON(t, c.URL()+"/healthz", nil) != 200 {
+	if !strings.HasPrefix(c.URL(), "http://") || getJSON(t, "", c.URL()+"/healthz", nil) != 200 {
 		t.Fatal("central not healthy after hostile input")
 	}
 }

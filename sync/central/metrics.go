@@ -22,6 +22,7 @@ type metrics struct {
 	connected       prometheus.Gauge
 	connects        prometheus.Counter
 	queued          prometheus.GaugeFunc
+	denied          *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, queued func() float64) *metrics {
@@ -51,9 +52,14 @@ func newMetrics(reg prometheus.Registerer, queued func() float64) *metrics {
 		connects: counter("broker_connects_total", "Connections (and reconnections) to the MQTT broker."),
 		queued: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "storeedge_central_queued_messages",
 			Help: "Messages received and waiting for a worker."}, queued),
+		denied: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "storeedge_central_http_denied_total",
+			Help: "HTTP API requests refused: code unauthorized (no valid credential) or forbidden (outside its role)."}, []string{"code"}),
+	}
+	for _, code := range []string{"unauthorized", "forbidden"} {
+		m.denied.WithLabelValues(code) // shown as 0 before the first refusal
 	}
 	reg.MustRegister(m.applied, m.duplicates, m.malformed, m.dropped, m.applyFailures, m.effectFailures,
 		m.applySeconds, m.batchEvents, m.acksPublished, m.ackFailures, m.statusUpdates, m.downlinkPosted,
-		m.downlinkFailed, m.webhookSent, m.webhookFailures, m.connected, m.connects, m.queued)
+		m.downlinkFailed, m.webhookSent, m.webhookFailures, m.connected, m.connects, m.queued, m.denied)
 	return m
 }

@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
@@ -54,6 +55,10 @@ type Server struct {
 	CertFile  string
 	KeyFile   string
 	TLSConfig *tls.Config
+	// ShopKeys returns the public keys a store may sign shop tokens with
+	// (its enrolled, unrevoked certificates' keys). Nil: shop tokens are
+	// refused, and only office tokens reach the HTTP API.
+	ShopKeys func(store string) ([]*ecdsa.PublicKey, error)
 	// CRMWebhook, when set, receives every applied event (POST, CloudEvent
 	// JSON, Idempotency-Key: the event id) after its commit.
 	CRMWebhook string
