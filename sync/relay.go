@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -38,6 +39,10 @@ type Relay struct {
 	KeyFile  string
 
 	CentralURL string // HTTP side of central; "" = no pull
+	// ShopKey, the shop's enrolled signing key, signs a fresh shop token
+	// for every pull. Nil sends no credential (lab mode): a central that
+	// requires one answers 401, which is logged.
+	ShopKey *ecdsa.PrivateKey
 
 	BatchEvents  int           // most events in one batch
 	BatchBytes   int           // about the most bytes in one batch
