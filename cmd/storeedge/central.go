@@ -128,8 +128,26 @@ func checkCentralURL(name, v string, schemes ...string) error {
 	return nil
 }
 
-// runCentral runs a central replica until ctx is cancelled.
+// centralCommands are the subcommands of `storeedge central`, by their
+// first argument. Anything else, flags first included, runs the server.
+func (m *Main) centralCommands() map[string]func(context.Context, []string) error {
+	return map[string]func(context.Context, []string) error{
+		"token": m.runCentralToken,
+	}
+}
+
+// runCentral runs one of centralCommands, or the server.
 func (m *Main) runCentral(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		if run, ok := m.centralCommands()[args[0]]; ok {
+			return run(ctx, args[1:])
+		}
+	}
+	return m.runCentralServer(ctx, args)
+}
+
+// runCentralServer runs a central replica until ctx is cancelled.
+func (m *Main) runCentralServer(ctx context.Context, args []string) error {
 	c, err := m.parseCentralConfig(args)
 	if err != nil {
 		return err

@@ -67,6 +67,8 @@ Usage:
   storeedge backup --data DIR --out FILE                    consistent copy, also while serve runs
   storeedge compact --data DIR [--out FILE]                 rewrite the stopped database without free pages
   storeedge central --broker URL --database-url URL         the central office receiver (--help for flags)
+  storeedge central token add --database-url URL --name NAME --role admin|viewer   an office token for central's API; printed once
+  storeedge central token revoke --database-url URL --name NAME                    refuse that token from now on
   storeedge version                                         version, commit, Go, platform
 `
 
