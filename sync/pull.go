@@ -75,10 +75,28 @@ func (p *puller) run(ctx context.Context) {
 		case err != nil:
 			wait = min(jittered(backoff(failures, pullRetryMin, p.r.PullInterval)), p.r.PullInterval)
 			failures++
-			p.r.logError("pull", "downlink: pull from central failed; retrying", "err", err, "retry_in", wait)
+			p.logFailure(err, wait)
 		default:
 			failures, wait = 0, p.r.PullInterval
 		}
+	}
+}
+
+// errUnauthorized is central's 401: no retry can help until the shop's
+// credential (or clock) is fixed, so it gets its own, plainer log line.
+var errUnauthorized = errors.New("central refused the shop's credentials (401)")
+
+// logFailure logs a failed pull, rate-limited as the relay's other logs.
+func (p *puller) logFailure(err error, wait time.Duration) {
+	switch {
+	case errors.Is(err, errUnauthorized) && p.r.ShopKey == nil:
+		p.r.logError("pull-auth", "downlink: central requires credentials and this shop has no sync identity; "+
+			"pulls fail until it is enrolled (the broker still delivers)", "err", err, "retry_in", wait)
+	case errors.Is(err, errUnauthorized):
+		p.r.logError("pull-auth", "downlink: central refused the shop token; check that the shop is enrolled "+
+			"and not revoked, and that its clock is right", "err", err, "retry_in", wait)
+	default:
+		p.r.logError("pull", "downlink: pull from central failed; retrying", "err", err, "retry_in", wait)
 	}
 }
 
@@ -197,12 +215,19 @@ func (p *puller) fetch(ctx context.Context, stream string, since uint64) ([]byte
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
+	if err := p.authorize(req); err != nil {
+		return nil, err
+	}
 	resp, err := p.http.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
 	body := io.LimitReader(resp.Body, maxPullBytes+1)
+	if resp.StatusCode == http.StatusUnauthorized {
+		msg, _ := io.ReadAll(io.LimitReader(body, 512))
+		return nil, fmt.Errorf("%w: %s", errUnauthorized, strings.TrimSpace(string(msg)))
+	}
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(body, 512))
 		return nil, fmt.Errorf("central answered %s: %s", resp.Status, strings.TrimSpace(string(msg)))
@@ -215,6 +240,21 @@ func (p *puller) fetch(ctx context.Context, stream string, since uint64) ([]byte
 		return nil, fmt.Errorf("bad pull answer: over %d bytes", maxPullBytes)
 	}
 	return b, nil
+}
+
+// authorize signs a fresh shop token into req when the relay has a key:
+// minted per request, it is always well inside central's ±10 minutes, and
+// one that leaks expires soon.
+func (p *puller) authorize(req *retryablehttp.Request) error {
+	if p.r.ShopKey == nil {
+		return nil
+	}
+	tok, err := ShopToken(p.r.StoreID, p.r.ShopKey, time.Now())
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	return nil
 }
 
 // retryLogger adapts slog to retryablehttp. Its per-attempt failures are

@@ -1,11 +1,15 @@
 package sync_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,6 +27,9 @@ type pullServer struct {
 	msgs     map[string][]json.RawMessage // stream → messages, version i+1 at i
 	failNext int                          // answer 503 this many times
 	requests int
+	// keys, when set, makes the server central: a request needs a shop
+	// token of the shop it asks for, or it is refused with 401.
+	keys func(string) ([]*ecdsa.PublicKey, error)
 }
 
 func (s *pullServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -33,6 +40,15 @@ func (s *pullServer) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		s.t.Errorf("path %q", req.URL.Path)
 		http.NotFound(w, req)
 		return
+	}
+	if s.keys != nil {
+		tok, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
+		if got, err := storesync.VerifyShopToken(tok, s.keys, time.Now()); err != nil || got != store {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"status":401,"code":"unauthorized"}`))
+			return
+		}
 	}
 	if s.failNext > 0 {
 		s.failNext--
@@ -145,4 +161,78 @@ func TestRelay_PullOnConnect(t *testing.T) {
 		c, _ := bolt.NewDownlinkService(db).DownlinkCursors(context.Background())
 		return c[pos.StreamCustomers] == 1
 	})
+}
+
+// A relay with the shop's key signs every pull: a central that requires
+// shop tokens serves it.
+func TestRelay_PullShopToken(t *testing.T) {
+	db := MustOpenDB(t)
+	key := mustKey(t)
+	srv := &pullServer{t: t, msgs: map[string][]json.RawMessage{pos.StreamCustomers: {customers(1), customers(2)}},
+		keys: keyring(map[string][]*ecdsa.PublicKey{store: {&key.PublicKey}})}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	r, _ := newRelay(t, "", db)
+	r.CentralURL, r.ShopKey = hs.URL, key
+	if err := r.Open(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "customers pulled", func() bool {
+		c, _ := bolt.NewDownlinkService(db).DownlinkCursors(context.Background())
+		return c[pos.StreamCustomers] == 2
+	})
+}
+
+// A 401 says plainly what is wrong: no identity at all, or a token
+// central refuses (not enrolled, revoked, clock).
+func TestRelay_PullUnauthorized(t *testing.T) {
+	keys := keyring(map[string][]*ecdsa.PublicKey{store: {&mustKey(t).PublicKey}})
+	for _, tc := range []struct {
+		name string
+		key  *ecdsa.PrivateKey
+		want string
+	}{
+		{"NoIdentity", nil, "this shop has no sync identity"},
+		{"KeyNotEnrolled", mustKey(t), "central refused the shop token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := &pullServer{t: t, msgs: map[string][]json.RawMessage{}, keys: keys}
+			hs := httptest.NewServer(srv)
+			defer hs.Close()
+			r, _ := newRelay(t, "", MustOpenDB(t))
+			logs := &lockedBuffer{}
+			r.Logger = slog.New(slog.NewTextHandler(logs, nil))
+			r.CentralURL, r.ShopKey = hs.URL, tc.key
+			if err := r.Open(); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, 10*time.Second, "the 401 logged", func() bool { return strings.Contains(logs.String(), tc.want) })
+			if got := logs.String(); !strings.Contains(got, "unauthorized") || strings.Contains(got, "ses1.") {
+				t.Fatalf("log %q: want central's answer and no token", got)
+			}
+			srv.mu.Lock()
+			defer srv.mu.Unlock()
+			if srv.requests != 1 {
+				t.Fatalf("%d requests: a 401 is not retried at once", srv.requests)
+			}
+		})
+	}
+}
+
+// lockedBuffer is a log destination safe for the relay's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

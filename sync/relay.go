@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/tls"
 	"errors"
@@ -42,6 +43,10 @@ type Relay struct {
 	BrokerTLS *tls.Config
 
 	CentralURL string // HTTP side of central; "" = no pull
+	// ShopKey, the shop's enrolled signing key, signs a fresh shop token
+	// for every pull. Nil sends no credential (lab mode): a central that
+	// requires one answers 401, which is logged.
+	ShopKey *ecdsa.PrivateKey
 
 	// Trust on the sync path. Signer signs this shop's batches and status
 	// (its certificate's key); CentralKeys, pinned at enrollment, verify

@@ -153,7 +153,7 @@ var centralCommands = map[string]func(m *Main, ctx context.Context, args []strin
 	"revoke":             (*Main).runCentralRevoke,        // central_pki.go
 	"broker-config":      (*Main).runCentralBrokerConfig,  // central_pki.go
 	"rotate-signing-key": (*Main).runCentralRotateSigning, // central_pki.go
-	// "token": office tokens for the HTTP API go here.
+	"token":              (*Main).runCentralToken,         // central_token.go
 }
 
 // runCentral runs a subcommand of central, or else a central replica until

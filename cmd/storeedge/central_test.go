@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -63,15 +64,78 @@ func TestCentral_FlagBeatsEnv(t *testing.T) {
 	}
 }
 
-// TestCentral_Run starts `storeedge central` in-process on a real broker
-// and database, from the environment, and stops it with its context.
+func TestCentral_TokenUsage(t *testing.T) {
+	db := "postgres://u@127.0.0.1:5432/x"
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // in stderr
+	}{
+		{"NoCommand", []string{"token"}, "want add or revoke"},
+		{"UnknownCommand", []string{"token", "list"}, "want add or revoke"},
+		{"NoDatabase", []string{"token", "add", "--name", "a", "--role", "admin"}, "--database-url (STOREEDGE_DATABASE_URL) is required"},
+		{"NoName", []string{"token", "add", "--database-url", db, "--role", "admin"}, "--name is required"},
+		{"NoRole", []string{"token", "add", "--database-url", db, "--name", "a"}, `--role: "" is not admin or viewer`},
+		{"ShopRole", []string{"token", "add", "--database-url", db, "--name", "a", "--role", "shop"}, `--role: "shop"`},
+		{"Argument", []string{"token", "add", "--database-url", db, "--name", "a", "--role", "admin", "x"}, `unexpected argument "x"`},
+		{"RevokeNoName", []string{"token", "revoke", "--database-url", db}, "--name is required"},
+		{"RevokeRole", []string{"token", "revoke", "--database-url", db, "--name", "a", "--role", "admin"}, "-role"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, stdout, stderr := centralMain(nil)
+			if code := m.Run(context.Background(), append([]string{"central"}, tc.args...)); code != 2 {
+				t.Fatalf("exit %d, want 2: %s", code, stderr)
+			}
+			if !strings.Contains(stderr.String(), tc.want) || stdout.Len() != 0 {
+				t.Fatalf("stdout %q, stderr %q, want it to mention %q", stdout, stderr, tc.want)
+			}
+		})
+	}
+}
+
+// centralToken runs `storeedge central token ARGS...` in-process and
+// returns its exit code, stdout and stderr.
+func centralToken(dbURL string, args ...string) (int, string, string) {
+	m, stdout, stderr := centralMain(map[string]string{"STOREEDGE_DATABASE_URL": dbURL})
+	code := m.Run(context.Background(), append([]string{"central", "token"}, args...))
+	return code, stdout.String(), stderr.String()
+}
+
+// apiStatus is the status of GET url with token as its Bearer credential.
+func apiStatus(t *testing.T, url, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestCentral_Run makes an office token on a fresh database, starts
+// `storeedge central` in-process on a real broker and that database, from
+// the environment, checks the token opens the API until it is revoked,
+// and stops central with its context.
 func TestCentral_Run(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration: needs Mosquitto and PostgreSQL")
 	}
 	broker := synctest.StartBroker(t)
+	dbURL := synctest.DatabaseURL(t)
+	code, token, errs := centralToken(dbURL, "add", "--name", "office", "--role", "viewer")
+	if code != 0 || !regexp.MustCompile(`^seo_[A-Za-z0-9_-]{43}\n$`).MatchString(token) || !strings.Contains(errs, "shown only this once") {
+		t.Fatalf("token add: exit %d, stdout %q, stderr %q", code, token, errs)
+	}
+	token = strings.TrimSpace(token)
+	if code, out, errs := centralToken(dbURL, "add", "--name", "office", "--role", "admin"); code != 1 || out != "" || !strings.Contains(errs, "exists already") {
+		t.Fatalf("token add again: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
 	m, stdout, stderr := centralMain(map[string]string{"STOREEDGE_BROKER": broker.URL,
-		"STOREEDGE_DATABASE_URL": synctest.DatabaseURL(t), "STOREEDGE_LOG_LEVEL": "warn"})
+		"STOREEDGE_DATABASE_URL": dbURL, "STOREEDGE_LOG_LEVEL": "warn"})
 	urls := make(chan string, 1)
 	m.Ready = func(url string) { urls <- url }
 	ctx, cancel := context.WithCancel(context.Background())
@@ -91,6 +155,18 @@ func TestCentral_Run(t *testing.T) {
 		t.Fatalf("healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	if got := apiStatus(t, url+"/api/v1/stores", token); got != 200 {
+		t.Fatalf("GET stores with the token: %d", got)
+	}
+	if got := apiStatus(t, url+"/api/v1/stores/msk-001/downlink?stream=customers", ""); got != 401 {
+		t.Fatalf("pull without a token: %d, want 401", got)
+	}
+	if code, _, errs := centralToken(dbURL, "revoke", "--name", "office"); code != 0 {
+		t.Fatalf("token revoke: exit %d: %s", code, errs)
+	}
+	if got := apiStatus(t, url+"/api/v1/stores", token); got != 401 {
+		t.Fatalf("GET stores with the revoked token: %d, want 401", got)
+	}
 	cancel()
 	if code := <-exit; code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

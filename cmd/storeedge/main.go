@@ -72,6 +72,8 @@ Usage:
   storeedge central revoke --pki DIR --store ID [--serial HEX] [--broker-dir OUT]
   storeedge central broker-config --pki DIR --host NAME[,NAME] --out OUT [--port 8883] [--bind ADDR]
   storeedge central rotate-signing-key --pki DIR --stage|--activate
+  storeedge central token add --database-url URL --name NAME --role admin|viewer   an office token for central's API; printed once
+  storeedge central token revoke --database-url URL --name NAME                    refuse that token from now on
   storeedge version                                         version, commit, Go, platform
 `
 

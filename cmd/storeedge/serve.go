@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"runtime"
 	"net/url"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -194,7 +194,7 @@ func (s *server) openRelay() error {
 	r.Insecure = c.InsecureSync
 	if s.id != nil {
 		r.BrokerTLS = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: s.id.Roots, Certificates: []tls.Certificate{s.id.Certificate}}
-		r.Signer, r.CentralKeys = storesync.NewECDSASigner(s.id.Key), s.id.CentralKeys
+		r.Signer, r.CentralKeys, r.ShopKey = storesync.NewECDSASigner(s.id.Key), s.id.CentralKeys, s.id.Key
 	}
 	r.BatchEvents, r.BatchBytes, r.Window, r.AckTimeout = c.Sync.BatchEvents, int(c.Sync.BatchBytes), c.Sync.Window, c.Sync.AckTimeout
 	outbox := bolt.NewOutboxService(s.db)

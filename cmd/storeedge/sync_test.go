@@ -294,6 +294,7 @@ func TestSync_PriceChange(t *testing.T) {
 		map[string]any{"amount": 6990, "effective_from": "2020-01-01T00:00:00Z"},
 		map[string]any{"amount": 7490, "effective_from": at.Format(time.RFC3339)}}, "promotions": []any{}}
 	admin := newClient(central.URL)
+	admin.token = strings.TrimSpace(mustRun(t, "central", "token", "add", "--database-url", dbURL, "--name", "prices", "--role", "admin"))
 	admin.must(t, 201, "POST", "/api/v1/downlink", map[string]any{"stream": "prices", "items": []any{item}}, nil, nil)
 	for _, s := range shops {
 		waitPrice(t, s, at)

@@ -459,21 +459,54 @@ func (l *testLog) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-// getJSON fetches url and decodes its JSON body into v; it returns the status.
-func getJSON(t *testing.T, url string, v any) int {
+// request sends method url, with token as its Bearer credential ("": none)
+// and body (nil: none), and returns the status, headers and body.
+func request(t *testing.T, method, url, token string, body io.Reader) (int, http.Header, []byte) {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, b
+}
+
+// getJSON fetches url with token and decodes its JSON body into v; it
+// returns the status.
+func getJSON(t *testing.T, token, url string, v any) int {
+	t.Helper()
+	code, _, b := request(t, http.MethodGet, url, token, nil)
 	if v != nil {
 		if err := json.Unmarshal(b, v); err != nil {
-			t.Fatalf("GET %s: %d %s: %v", url, resp.StatusCode, b, err)
+			t.Fatalf("GET %s: %d %s: %v", url, code, b, err)
 		}
 	}
-	return resp.StatusCode
+	return code
+}
+
+// addToken creates an office token of role in the harness's database,
+// which a started central has migrated.
+func (h *harness) addToken(t *testing.T, role central.Role) string {
+	t.Helper()
+	tok, err := central.AddToken(context.Background(), h.db, string(role)+"-"+randomHex(4), role)
+	if err != nil {
+		t.Fatalf("AddToken: %v", err)
+	}
+	return tok
 }
 
 // metric returns a counter's value from /metrics.

@@ -5,6 +5,11 @@
 // gap-free watermark after its commit, and serves an HTTP API that lists
 // shops and publishes downlink messages (and lets shops pull them).
 //
+// Every API route is guarded (auth.go): office tokens, stored as SHA-256
+// in office_tokens, have the role admin or viewer; a shop proves itself
+// with a shop token its enrolled key signed (Server.ShopKeys). One table,
+// permissions, says what each role may do.
+//
 // # Basics
 //
 // A batch is applied in one transaction: its events are inserted with ON

@@ -17,25 +17,21 @@ import (
 	"github.com/storeedge/storeedge/sync/central"
 )
 
-// post sends a JSON body and decodes the answer into v; it returns the status.
-func post(t *testing.T, url string, body any, v any) int {
+// post sends a JSON body with token and decodes the answer into v; it
+// returns the status.
+func post(t *testing.T, token, url string, body any, v any) int {
 	t.Helper()
 	b, err := json.Marshal(body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post(url, "application/json", bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
+	code, _, out := request(t, http.MethodPost, url, token, bytes.NewReader(b))
 	if v != nil {
 		if err := json.Unmarshal(out, v); err != nil {
-			t.Fatalf("POST %s: %d %s: %v", url, resp.StatusCode, out, err)
+			t.Fatalf("POST %s: %d %s: %v", url, code, out, err)
 		}
 	}
-	return resp.StatusCode
+	return code
 }
 
 func priceItem(sku string, amount int64) map[string]any {
@@ -78,6 +74,7 @@ func (l *downlinkLog) versions(topic string) []uint64 {
 func TestDownlink_PostAndPull(t *testing.T) {
 	h := newLabHarness(t) // the signed downlink: trust_test.go
 	c := h.startCentral(t)
+	admin, viewer := h.addToken(t, central.RoleAdmin), h.addToken(t, central.RoleViewer)
 	watch := h.watchDownlink(t)
 	var want = map[string][]uint64{} // pull answer per store
 	postOne := func(store string, amount int64) uint64 {
@@ -87,7 +84,7 @@ func TestDownlink_PostAndPull(t *testing.T) {
 			body["store"] = store
 		}
 		var created central.DownlinkCreated
-		if code := post(t, c.URL()+"/api/v1/downlink", body, &created); code != 201 {
+		if code := post(t, admin, c.URL()+"/api/v1/downlink", body, &created); code != 201 {
 			t.Fatalf("POST downlink: %d", code)
 		}
 		if created.Stream != "prices" || (store == "") != (created.Store == nil) {
@@ -109,7 +106,7 @@ func TestDownlink_PostAndPull(t *testing.T) {
 	}
 	// Another stream shares the sequence but not the pages.
 	var other central.DownlinkCreated
-	post(t, c.URL()+"/api/v1/downlink", map[string]any{"stream": "stock",
+	post(t, admin, c.URL()+"/api/v1/downlink", map[string]any{"stream": "stock",
 		"items": []any{map[string]any{"store": "s9", "sku": "A1", "available": 3, "at": time.Now().UTC()}}}, &other)
 
 	waitFor(t, 10*time.Second, "downlink on the broker", func() bool {
@@ -121,13 +118,13 @@ func TestDownlink_PostAndPull(t *testing.T) {
 	}
 
 	for store, versions := range want {
-		t.Run(store, func(t *testing.T) { checkPull(t, c.URL(), store, versions) })
+		t.Run(store, func(t *testing.T) { checkPull(t, viewer, c.URL(), store, versions) })
 	}
 }
 
 // checkPull pages through a store's prices with every limit and checks
 // the versions, head and more flags.
-func checkPull(t *testing.T, base, store string, want []uint64) {
+func checkPull(t *testing.T, token, base, store string, want []uint64) {
 	head := want[len(want)-1]
 	for limit := 1; limit <= len(want)+1; limit++ {
 		var got []uint64
@@ -135,7 +132,7 @@ func checkPull(t *testing.T, base, store string, want []uint64) {
 		for page := 0; ; page++ {
 			var p storesync.PullPage
 			url := fmt.Sprintf("%s/api/v1/stores/%s/downlink?stream=prices&since=%d&limit=%d", base, store, since, limit)
-			if code := getJSON(t, url, &p); code != 200 {
+			if code := getJSON(t, token, url, &p); code != 200 {
 				t.Fatalf("GET %s: %d", url, code)
 			}
 			if p.Stream != "prices" || p.Head != head {
@@ -160,7 +157,7 @@ func checkPull(t *testing.T, base, store string, want []uint64) {
 		}
 	}
 	var p storesync.PullPage
-	getJSON(t, fmt.Sprintf("%s/api/v1/stores/%s/downlink?stream=prices&since=%d", base, store, head), &p)
+	getJSON(t, token, fmt.Sprintf("%s/api/v1/stores/%s/downlink?stream=prices&since=%d", base, store, head), &p)
 	if len(p.Messages) != 0 || p.More || p.Head != head {
 		t.Fatalf("caught-up page %+v", p)
 	}
@@ -184,24 +181,18 @@ func decodeMessages(t *testing.T, p *storesync.PullPage) []pos.Downlink {
 func TestDownlink_PullShape(t *testing.T) {
 	h := newLabHarness(t) // the signed downlink: trust_test.go
 	c := h.startCentral(t)
+	admin := h.addToken(t, central.RoleAdmin)
 	body := `{"stream":"customers","items":[ {"name": "<b>A & B</b>", "id":"c1", "phone":"+79161234567"} ]}`
-	resp, err := http.Post(c.URL()+"/api/v1/downlink", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	if code, _, b := request(t, http.MethodPost, c.URL()+"/api/v1/downlink", admin, strings.NewReader(body)); code != 201 {
+		t.Fatalf("POST: %d %s", code, b)
 	}
-	resp.Body.Close()
 	for _, tc := range []struct{ query, want string }{
 		{"stream=customers", `{"stream":"customers","head":1,"messages":[{"stream":"customers","version":1,"items":[{"id":"c1","name":"\u003cb\u003eA \u0026 B\u003c/b\u003e","phone":"+79161234567"}]}],"more":false}` + "\n"},
 		{"stream=customers&since=1", `{"stream":"customers","head":1,"messages":[],"more":false}` + "\n"},
 		{"stream=catalog", `{"stream":"catalog","head":0,"messages":[],"more":false}` + "\n"},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
-			resp, err := http.Get(c.URL() + "/api/v1/stores/s1/downlink?" + tc.query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			got, _ := io.ReadAll(resp.Body)
+			_, _, got := request(t, http.MethodGet, c.URL()+"/api/v1/stores/s1/downlink?"+tc.query, admin, nil)
 			if string(got) != tc.want {
 				t.Fatalf("body\n%s\nwant\n%s", got, tc.want)
 			}
@@ -212,6 +203,7 @@ func TestDownlink_PullShape(t *testing.T) {
 func TestDownlink_Validation(t *testing.T) {
 	h := newLabHarness(t) // the signed downlink: trust_test.go
 	c := h.startCentral(t)
+	admin := h.addToken(t, central.RoleAdmin)
 	for _, tc := range []struct {
 		name  string
 		body  string
@@ -229,18 +221,14 @@ func TestDownlink_Validation(t *testing.T) {
 		{"NULInItem", `{"stream":"customers","items":[{"id":"c\u0000","phone":"+79161234567"}]}`, 400, "items[0]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := http.Post(c.URL()+"/api/v1/downlink", "application/json", bytes.NewReader([]byte(tc.body)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
+			code, header, b := request(t, http.MethodPost, c.URL()+"/api/v1/downlink", admin, strings.NewReader(tc.body))
 			var p central.Problem
-			if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+			if err := json.Unmarshal(b, &p); err != nil {
 				t.Fatal(err)
 			}
-			if resp.StatusCode != tc.code || p.Code != "validation_failed" || p.Field != tc.field ||
-				resp.Header.Get("Content-Type") != "application/problem+json" {
-				t.Fatalf("%d %s %+v, want %d field %q", resp.StatusCode, resp.Header.Get("Content-Type"), p, tc.code, tc.field)
+			if code != tc.code || p.Code != "validation_failed" || p.Field != tc.field ||
+				header.Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("%d %s %+v, want %d field %q", code, header.Get("Content-Type"), p, tc.code, tc.field)
 			}
 		})
 	}
@@ -249,12 +237,12 @@ func TestDownlink_Validation(t *testing.T) {
 	}
 	for _, q := range []string{"stream=gossip", "stream=prices&since=-1", "stream=prices&limit=0", "stream=prices&limit=x", ""} {
 		var p central.Problem
-		if code := getJSON(t, c.URL()+"/api/v1/stores/s1/downlink?"+q, &p); code != 400 || p.Code != "validation_failed" {
+		if code := getJSON(t, admin, c.URL()+"/api/v1/stores/s1/downlink?"+q, &p); code != 400 || p.Code != "validation_failed" {
 			t.Fatalf("%q: %d %+v", q, code, p)
 		}
 	}
 	var p storesync.PullPage
-	if code := getJSON(t, c.URL()+"/api/v1/stores/s1/downlink?stream=catalog&limit=5000", &p); code != 200 || p.Head != 0 || p.Messages == nil {
+	if code := getJSON(t, admin, c.URL()+"/api/v1/stores/s1/downlink?stream=catalog&limit=5000", &p); code != 200 || p.Head != 0 || p.Messages == nil {
 		t.Fatalf("empty stream: %d %+v", code, p)
 	}
 }
@@ -265,6 +253,7 @@ func TestDownlink_Validation(t *testing.T) {
 func TestDownlink_ConcurrentPosts(t *testing.T) {
 	h := newLabHarness(t) // the signed downlink: trust_test.go
 	c := h.startCentral(t)
+	admin, viewer := h.addToken(t, central.RoleAdmin), h.addToken(t, central.RoleViewer)
 	const writers, each = 4, 15
 	var wg gosync.WaitGroup
 	for w := range writers {
@@ -276,13 +265,10 @@ func TestDownlink_ConcurrentPosts(t *testing.T) {
 				if w%2 == 1 {
 					body["store"] = "s1"
 				}
-				b, _ := json.Marshal(body)
-				resp, err := http.Post(c.URL()+"/api/v1/downlink", "application/json", bytes.NewReader(b))
-				if err != nil || resp.StatusCode != 201 {
-					t.Errorf("POST: %v %v", resp, err)
+				if code := postAsync(c.URL()+"/api/v1/downlink", admin, body); code != 201 {
+					t.Errorf("POST: %d", code)
 					return
 				}
-				resp.Body.Close()
 			}
 		}()
 	}
@@ -291,7 +277,7 @@ func TestDownlink_ConcurrentPosts(t *testing.T) {
 	pull := func() {
 		for {
 			var p storesync.PullPage
-			getJSON(t, fmt.Sprintf("%s/api/v1/stores/s1/downlink?stream=prices&since=%d&limit=7", c.URL(), cursor), &p)
+			getJSON(t, viewer, fmt.Sprintf("%s/api/v1/stores/s1/downlink?stream=prices&since=%d&limit=7", c.URL(), cursor), &p)
 			for _, m := range decodeMessages(t, &p) {
 				seen[m.Version] = true
 				cursor = m.Version
@@ -316,4 +302,23 @@ func TestDownlink_ConcurrentPosts(t *testing.T) {
 	if got, want := len(seen), writers*each; got != want {
 		t.Fatalf("pulled %d messages, want %d", got, want)
 	}
+}
+
+// postAsync is post for a goroutine other than the test's: it reports a
+// failure as status 0 instead of calling t.Fatal.
+func postAsync(url, token string, body any) int {
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
+	if err != nil {
+		return 0
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
 }

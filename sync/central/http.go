@@ -53,15 +53,17 @@ func (s *Server) openHTTP() error {
 	return nil
 }
 
+// routes serves the probes and metrics (no business data) to anyone and
+// every API route through guard, with the action it needs.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /api/v1/stores", s.handleListStores)
-	mux.HandleFunc("GET /api/v1/stores/{store}", s.handleGetStore)
-	mux.HandleFunc("GET /api/v1/stores/{store}/downlink", s.handlePullDownlink)
-	mux.HandleFunc("POST /api/v1/downlink", s.handlePostDownlink)
+	mux.Handle("GET /api/v1/stores", s.guard(actListStores, s.handleListStores))
+	mux.Handle("GET /api/v1/stores/{store}", s.guard(actReadStore, s.handleGetStore))
+	mux.Handle("GET /api/v1/stores/{store}/downlink", s.guard(actPullDownlink, s.handlePullDownlink))
+	mux.Handle("POST /api/v1/downlink", s.guard(actPostDownlink, s.handlePostDownlink))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, pos.Errorf(pos.CodeNotFound, "No such resource."))
 	})
@@ -116,6 +118,8 @@ var statuses = map[string]struct {
 	title  string
 }{
 	pos.CodeValidationFailed: {http.StatusBadRequest, "Validation failed"},
+	pos.CodeUnauthorized:     {http.StatusUnauthorized, "Unauthorized"},
+	pos.CodeForbidden:        {http.StatusForbidden, "Forbidden"},
 	pos.CodeNotFound:         {http.StatusNotFound, "Not found"},
 	codePayloadTooLarge:      {http.StatusRequestEntityTooLarge, "Payload too large"},
 	codeUnavailable:          {http.StatusServiceUnavailable, "Service unavailable"},
@@ -135,6 +139,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p := Problem{Type: problemTypeBase + code, Title: st.title, Status: st.status,
 		Detail: pos.ErrorMessage(err), Code: code, Field: pos.ErrorField(err), Instance: r.URL.Path}
+	if code == pos.CodeUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="storeedge central"`)
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(st.status)
 	_ = json.NewEncoder(w).Encode(p)

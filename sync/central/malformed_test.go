@@ -63,7 +63,7 @@ func TestMalformed(t *testing.T) {
 	if got, want := h.count(t, `SELECT count(*) FROM sales`), 3; got != want {
 		t.Fatalf("sales=%d, want %d", got, want)
 	}
-	if !strings.HasPrefix(c.URL(), "http://") || getJSON(t, c.URL()+"/healthz", nil) != 200 {
+	if !strings.HasPrefix(c.URL(), "http://") || getJSON(t, "", c.URL()+"/healthz", nil) != 200 {
 		t.Fatal("central not healthy after hostile input")
 	}
 }

@@ -26,6 +26,7 @@ type metrics struct {
 	quarantined     *prometheus.CounterVec
 	conflicts       *prometheus.CounterVec
 	aliases         prometheus.Counter
+	denied          *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, queued func() float64) *metrics {
@@ -62,10 +63,15 @@ func newMetrics(reg prometheus.Registerer, queued func() float64) *metrics {
 		conflicts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "storeedge_central_conflicts_total",
 			Help: "Events offered where another event id is already stored (two devices writing one epoch), by shop."}, []string{"store"}),
 		aliases: counter("aliased_events_total", "Events a shop moved to a new epoch after a conflict that central already stored (stored once, acked in both places)."),
+		denied: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "storeedge_central_http_denied_total",
+			Help: "HTTP API requests refused: code unauthorized (no valid credential) or forbidden (outside its role)."}, []string{"code"}),
+	}
+	for _, code := range []string{"unauthorized", "forbidden"} {
+		m.denied.WithLabelValues(code) // shown as 0 before the first refusal
 	}
 	reg.MustRegister(m.applied, m.duplicates, m.malformed, m.dropped, m.applyFailures, m.effectFailures,
 		m.applySeconds, m.batchEvents, m.acksPublished, m.ackFailures, m.statusUpdates, m.downlinkPosted,
 		m.downlinkFailed, m.webhookSent, m.webhookFailures, m.connected, m.connects, m.queued,
-		m.rejected, m.quarantined, m.conflicts, m.aliases)
+		m.rejected, m.quarantined, m.conflicts, m.aliases, m.denied)
 	return m
 }

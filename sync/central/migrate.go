@@ -52,6 +52,11 @@ func loadMigrations() ([]migration, error) {
 	return out, nil
 }
 
+// Migrate applies the embedded migrations the database lacks and returns
+// how many it applied. Open does it too; tools that use the database
+// without a Server (storeedge central token add) call it first.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) (int, error) { return migrate(ctx, pool) }
+
 // migrate applies the migrations the database lacks, all in one
 // transaction under an advisory lock, so replicas starting together take
 // turns and a failed migration leaves the schema as it was.

@@ -87,8 +87,8 @@ func TestReplicas_SharedSubscription(t *testing.T) {
 	if a == 0 || b == 0 || a+b != 1200 {
 		t.Fatalf("replicas applied %v and %v events, want both > 0 and 1200 in all", a, b)
 	}
-	if got, want := h.count(t, `SELECT count(*) FROM schema_migrations`), 5; got != want {
-		t.Fatalf("schema_migrations=%d, want %d", got, want)
+	if got, want := h.count(t, `SELECT count(*) FROM schema_migrations`), h.count(t, `SELECT max(version) FROM schema_migrations`); got != want {
+		t.Fatalf("schema_migrations=%d, want %d: each migration once", got, want)
 	}
 }
 
@@ -188,7 +188,7 @@ func TestOpen_BrokerDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if code := getJSON(t, s.URL()+"/readyz", nil); code != 503 {
+	if code := getJSON(t, "", s.URL()+"/readyz", nil); code != 503 {
 		t.Fatalf("readyz %d without a broker, want 503", code)
 	}
 	h.broker.Start()

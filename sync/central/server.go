@@ -60,8 +60,10 @@ type Server struct {
 	// SigningKey is central's Ed25519 key: it signs every ack, conflict
 	// notice, downlink message and pull page. ShopKeys returns the enrolled,
 	// unrevoked public keys of a shop (none: the shop may not speak), which
-	// verify its batches and status. Both are required unless Insecure
-	// (--insecure-sync: plain messages both ways, for a lab).
+	// verify its batches, its status and its shop tokens on the HTTP API.
+	// Both are required unless Insecure (--insecure-sync: plain messages
+	// both ways, for a lab; shop tokens are then refused when ShopKeys is
+	// nil, and only office tokens reach the HTTP API).
 	SigningKey ed25519.PrivateKey
 	ShopKeys   func(store string) ([]*ecdsa.PublicKey, error)
 	Insecure   bool

@@ -11,6 +11,7 @@ import (
 func TestStores_StatusAndWatermarks(t *testing.T) {
 	h := newHarness(t)
 	c := h.startCentral(t)
+	viewer := h.addToken(t, central.RoleViewer)
 	s := newShop("s1")
 	s.addSales(t, 4)
 	h.publish(t, s.store, s.batch(1, 4))
@@ -22,7 +23,7 @@ func TestStores_StatusAndWatermarks(t *testing.T) {
 	h.waitCount(t, 2, `SELECT count(*) FROM stores WHERE version <> ''`)
 
 	var list central.StoreList
-	if code := getJSON(t, c.URL()+"/api/v1/stores", &list); code != 200 || len(list.Items) != 2 || list.NextCursor != "" {
+	if code := getJSON(t, viewer, c.URL()+"/api/v1/stores", &list); code != 200 || len(list.Items) != 2 || list.NextCursor != "" {
 		t.Fatalf("GET stores: %d %+v", code, list)
 	}
 	s1 := list.Items[0]
@@ -40,24 +41,24 @@ func TestStores_StatusAndWatermarks(t *testing.T) {
 	}
 
 	var page central.StoreList
-	getJSON(t, c.URL()+"/api/v1/stores?limit=1", &page)
+	getJSON(t, viewer, c.URL()+"/api/v1/stores?limit=1", &page)
 	if len(page.Items) != 1 || page.NextCursor != "s1" {
 		t.Fatalf("page 1 = %+v", page)
 	}
-	getJSON(t, c.URL()+"/api/v1/stores?limit=1&cursor="+page.NextCursor, &page)
+	getJSON(t, viewer, c.URL()+"/api/v1/stores?limit=1&cursor="+page.NextCursor, &page)
 	if len(page.Items) != 1 || page.Items[0].Store != "s2" || page.NextCursor != "" {
 		t.Fatalf("page 2 = %+v", page)
 	}
 	var one central.StoreInfo
-	if code := getJSON(t, c.URL()+"/api/v1/stores/s1", &one); code != 200 || one.Store != "s1" || len(one.Watermarks) != 1 {
+	if code := getJSON(t, viewer, c.URL()+"/api/v1/stores/s1", &one); code != 200 || one.Store != "s1" || len(one.Watermarks) != 1 {
 		t.Fatalf("GET stores/s1: %d %+v", code, one)
 	}
 	var p central.Problem
-	if code := getJSON(t, c.URL()+"/api/v1/stores/nope", &p); code != 404 || p.Code != "not_found" {
+	if code := getJSON(t, viewer, c.URL()+"/api/v1/stores/nope", &p); code != 404 || p.Code != "not_found" {
 		t.Fatalf("GET stores/nope: %d %+v", code, p)
 	}
 	var ready map[string]any
-	if code := getJSON(t, c.URL()+"/readyz", &ready); code != 200 || ready["status"] != "ready" {
+	if code := getJSON(t, "", c.URL()+"/readyz", &ready); code != 200 || ready["status"] != "ready" {
 		t.Fatalf("readyz: %d %v", code, ready)
 	}
 }

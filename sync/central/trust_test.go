@@ -4,7 +4,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/storeedge/storeedge/pos"
 	storesync "github.com/storeedge/storeedge/sync"
+	"github.com/storeedge/storeedge/sync/central"
 )
 
 // TestTrust_ForgedBatches: a batch that is unsigned, signed by another
@@ -172,8 +172,9 @@ func TestTrust_SignedDownlink(t *testing.T) {
 	mustToken(t, h.client.Subscribe(storesync.DownlinkTopic("s1"), 1, handle))
 	mustToken(t, h.client.Subscribe(storesync.AllDownlinkTopic, 1, handle))
 
-	h.postDownlink(t, c.URL(), map[string]any{"store": "s1", "stream": "prices", "items": []any{priceItem("A1", 100)}})
-	h.postDownlink(t, c.URL(), map[string]any{"stream": "prices", "items": []any{priceItem("A1", 200)}})
+	admin := h.addToken(t, central.RoleAdmin)
+	h.postDownlink(t, admin, c.URL(), map[string]any{"store": "s1", "stream": "prices", "items": []any{priceItem("A1", 100)}})
+	h.postDownlink(t, admin, c.URL(), map[string]any{"stream": "prices", "items": []any{priceItem("A1", 200)}})
 	for range 2 {
 		m := <-got
 		to := "s1"
@@ -193,7 +194,7 @@ func TestTrust_SignedDownlink(t *testing.T) {
 			t.Fatalf("%s: s2 would accept s1's message", m.Topic())
 		}
 	}
-	body := h.get(t, c.URL()+"/api/v1/stores/s1/downlink?stream=prices")
+	body := h.get(t, shopToken(t, "s1", h.key("s1"), time.Now()), c.URL()+"/api/v1/stores/s1/downlink?stream=prices")
 	env, err := storesync.Open(body, storesync.Expect{Kinds: []string{storesync.KindPull}, From: storesync.CentralName,
 		To: []string{"s1"}}, verify)
 	if err != nil {
@@ -284,24 +285,19 @@ func (h *harness) text(t *testing.T, sql string, args ...any) string {
 }
 
 // postDownlink posts a downlink message as the office would.
-func (h *harness) postDownlink(t *testing.T, base string, body map[string]any) {
+func (h *harness) postDownlink(t *testing.T, token, base string, body map[string]any) {
 	t.Helper()
-	if code := post(t, base+"/api/v1/downlink", body, nil); code != 201 {
+	if code := post(t, token, base+"/api/v1/downlink", body, nil); code != 201 {
 		t.Fatalf("POST downlink: %d", code)
 	}
 }
 
-// get returns a GET's body, failing on anything but 200.
-func (h *harness) get(t *testing.T, url string) []byte {
+// get returns a GET's body with token, failing on anything but 200.
+func (h *harness) get(t *testing.T, token, url string) []byte {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
+	code, _, b := request(t, http.MethodGet, url, token, nil)
+	if code != 200 {
+		t.Fatalf("GET %s: %d %s", url, code, b)
 	}
 	return b
 }
