@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	cryptorand "crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -88,11 +89,26 @@ func (r *Relay) brokerTLS() *tls.Config {
 	return r.tls
 }
 
+// clientID names a client to the broker. The downlink's session is
+// persistent, so its id is stable ({store}-down). The uplink keeps no
+// session, so its id gets a random suffix: two devices running as one shop
+// (a copied data directory) would otherwise kick each other off the broker
+// in turn, and neither could deliver the events that let central tell
+// them apart.
+func clientID(store, role string, clean bool) string {
+	if !clean {
+		return store + "-" + role
+	}
+	var b [4]byte
+	_, _ = cryptorand.Read(b[:])
+	return fmt.Sprintf("%s-%s-%x", store, role, b)
+}
+
 // clientOptions are the options both clients share (M7). paho keeps
 // nothing that matters: a memory store, and the outbox is the real queue.
 func (r *Relay) clientOptions(role string, clean bool, h mqtt.MessageHandler) *mqtt.ClientOptions {
 	o := mqtt.NewClientOptions().AddBroker(r.Broker).
-		SetClientID(r.StoreID + "-" + role).
+		SetClientID(clientID(r.StoreID, role, clean)).
 		SetCleanSession(clean).
 		SetStore(copyStore{mqtt.NewMemoryStore()}).
 		SetAutoReconnect(true).

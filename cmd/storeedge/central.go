@@ -96,12 +96,6 @@ func (c *centralConfig) validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return usagef("--listen: %q is not host:port", c.Listen)
 	}
-	if c.PKI == "" && !c.InsecureSync {
-		return usagef("--pki (%s) is required: the directory of `storeedge central init` (or --insecure-sync, for a lab only)", envName("pki"))
-	}
-	if c.PKI != "" && (c.CAFile != "" || c.CertFile != "" || c.KeyFile != "") {
-		return usagef("--pki brings the broker's CA and central's certificate: leave --ca-file, --cert-file and --key-file unset")
-	}
 	if c.CRMWebhook != "" {
 		if err := checkCentralURL("crm-webhook", c.CRMWebhook, "http", "https"); err != nil {
 			return err
@@ -116,7 +110,22 @@ func (c *centralConfig) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return usagef("--log-format: %q is not text or json", c.LogFormat)
 	}
-	return c.validateTLS()
+	if err := c.validateTLS(); err != nil {
+		return err
+	}
+	return c.validatePKI()
+}
+
+// validatePKI requires the chain's PKI to sync signed, unless the lab's
+// --insecure-sync says otherwise.
+func (c *centralConfig) validatePKI() error {
+	if c.PKI == "" && !c.InsecureSync {
+		return usagef("--pki (%s) is required: the directory of `storeedge central init` (or --insecure-sync, for a lab only)", envName("pki"))
+	}
+	if c.PKI != "" && (c.CAFile != "" || c.CertFile != "" || c.KeyFile != "") {
+		return usagef("--pki brings the broker's CA and central's certificate: leave --ca-file, --cert-file and --key-file unset")
+	}
+	return nil
 }
 
 func (c *centralConfig) validateTLS() error {

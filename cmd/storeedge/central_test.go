@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/storeedge/storeedge/sync/pki"
 	"github.com/storeedge/storeedge/sync/synctest"
 )
 
@@ -39,6 +41,8 @@ func TestCentral_Usage(t *testing.T) {
 		{"BadWebhook", []string{"--broker", "tcp://b:1883", "--database-url", db, "--crm-webhook", "crm"}, nil, "--crm-webhook"},
 		{"UnknownFlag", []string{"--bogus"}, nil, "bogus"},
 		{"Argument", []string{"--broker", "tcp://b:1883", "--database-url", db, "extra"}, nil, `unexpected argument "extra"`},
+		{"NoPKI", []string{"--broker", "tcp://b:1883", "--database-url", db}, nil, "--pki (STOREEDGE_PKI) is required"},
+		{"PKIAndCertFiles", []string{"--broker", "ssl://b:8883", "--database-url", db, "--pki", "p", "--ca-file", "/etc/hostname"}, nil, "leave --ca-file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, _, stderr := centralMain(tc.env)
@@ -54,12 +58,12 @@ func TestCentral_Usage(t *testing.T) {
 
 func TestCentral_FlagBeatsEnv(t *testing.T) {
 	m, _, _ := centralMain(map[string]string{"STOREEDGE_LISTEN": "0.0.0.0:1", "STOREEDGE_BROKER": "tcp://env:1883",
-		"STOREEDGE_DATABASE_URL": "postgres://env/db", "STOREEDGE_PASSWORD": "secret"})
-	c, err := m.parseCentralConfig([]string{"--listen", "127.0.0.1:2"})
+		"STOREEDGE_DATABASE_URL": "postgres://env/db", "STOREEDGE_PASSWORD": "secret", "STOREEDGE_INSECURE_SYNC": "true"})
+	c, err := m.parseCentralConfig([]string{"--listen", "127.0.0.1:2", "--insecure-sync=false", "--pki", "/p"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != "127.0.0.1:2" || c.Broker != "tcp://env:1883" || c.Password != "secret" || c.Workers != "8" {
+	if c.Listen != "127.0.0.1:2" || c.Broker != "tcp://env:1883" || c.Password != "secret" || c.Workers != "8" || c.InsecureSync || c.PKI != "/p" {
 		t.Fatalf("config %+v", c)
 	}
 }
@@ -134,8 +138,12 @@ func TestCentral_Run(t *testing.T) {
 	if code, out, errs := centralToken(dbURL, "add", "--name", "office", "--role", "admin"); code != 1 || out != "" || !strings.Contains(errs, "exists already") {
 		t.Fatalf("token add again: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
+	pkiDir := filepath.Join(t.TempDir(), "pki")
+	if err := pki.Init(pkiDir); err != nil {
+		t.Fatal(err)
+	}
 	m, stdout, stderr := centralMain(map[string]string{"STOREEDGE_BROKER": broker.URL,
-		"STOREEDGE_DATABASE_URL": dbURL, "STOREEDGE_LOG_LEVEL": "warn"})
+		"STOREEDGE_DATABASE_URL": dbURL, "STOREEDGE_LOG_LEVEL": "warn", "STOREEDGE_PKI": pkiDir})
 	urls := make(chan string, 1)
 	m.Ready = func(url string) { urls <- url }
 	ctx, cancel := context.WithCancel(context.Background())

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,7 +18,8 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/storeedge/storeedge/pos/bolt"
-	"github.com/storeedge/storeedge/sync/synctest"
+	storesync "github.com/storeedge/storeedge/sync"
+	"github.com/storeedge/storeedge/sync/pki"
 )
 
 // Settings of BenchmarkDrain.
@@ -25,7 +27,7 @@ const (
 	benchStore       = "bench1"
 	benchTills       = 32
 	benchRefMax      = 20_000 // the reference publishes at most this many and extrapolates
-	benchRefTopic    = "storeedge-bench/reference"
+	benchRefStore    = "bench-reference" // the reference publishes as a shop of its own, under the broker's ACL
 	benchRefDeadline = 10 * time.Second // per PUBACK: never a bare Wait
 	benchDrainMax    = 30 * time.Minute
 )
@@ -74,10 +76,9 @@ type drainRun struct {
 // With profile, perf samples the edge and central while they drain.
 func runDrain(b *testing.B, profile bool) drainRun {
 	n := benchEvents(b)
-	broker := synctest.StartBroker(b)
-	broker.Stop()
-	dbURL := synctest.DatabaseURL(b)
-	s := newBenchShop(b, benchStore, benchTills, append([]string{"--broker", broker.URL}, strings.Fields(os.Getenv("STOREEDGE_BENCH_SERVE_ARGS"))...)...)
+	ch := newChain(b)
+	ch.broker.Stop()
+	s := newBenchShop(b, benchStore, benchTills, append(ch.shopArgs(b, benchStore), strings.Fields(os.Getenv("STOREEDGE_BENCH_SERVE_ARGS"))...)...)
 
 	var r drainRun
 	t0 := time.Now()
@@ -87,10 +88,10 @@ func runDrain(b *testing.B, profile bool) drainRun {
 	s.proc.stop(b)
 	var payloads [][]byte
 	payloads, r.avg = readPayloads(b, s.dir, min(n, benchRefMax))
-	broker.Start()
-	r.ref = publishReference(b, broker.URL, payloads)
+	ch.broker.Start()
+	r.ref = publishReference(b, ch, payloads)
 
-	central := startCentral(b, broker.URL, dbURL)
+	central := ch.central(b)
 	waitReady(b, central.URL+"/readyz")
 	var perfs []*perfRun
 	if profile {
@@ -109,7 +110,7 @@ func runDrain(b *testing.B, profile bool) drainRun {
 	if r.d.final.LastAckSeq < r.offline.NextSeq-1 || r.d.final.StoreEpoch != r.offline.StoreEpoch {
 		b.Fatalf("drained status %+v does not cover the backlog %+v", r.d.final, r.offline)
 	}
-	if got := centralEvents(b, dbURL, s.store, r.d.final.StoreEpoch, r.d.final.LastAckSeq); got != r.sales {
+	if got := centralEvents(b, ch.dbURL, s.store, r.d.final.StoreEpoch, r.d.final.LastAckSeq); got != r.sales {
 		b.Fatalf("central has %d sales, want %d", got, r.sales)
 	}
 	return r
@@ -255,10 +256,15 @@ func (r refResult) rate() float64 { return float64(r.msgs) / r.elapsed.Seconds()
 // publishReference publishes each payload as its own QoS-1 message to a
 // topic nobody subscribes to, awaiting every PUBACK (with a deadline)
 // before the next: what a naive forwarder of the outbox would do.
-func publishReference(tb testing.TB, broker string, payloads [][]byte) refResult {
-	o := mqtt.NewClientOptions().AddBroker(broker).SetClientID("storeedge-bench-reference").
+func publishReference(tb testing.TB, ch *chain, payloads [][]byte) refResult {
+	id, err := pki.LoadIdentity(ch.enroll(tb, benchRefStore))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	o := mqtt.NewClientOptions().AddBroker(ch.broker.URL).SetClientID("storeedge-bench-reference").
 		SetCleanSession(true).SetStore(mqtt.NewMemoryStore()).SetAutoReconnect(false).
-		SetConnectTimeout(10 * time.Second).SetWriteTimeout(10 * time.Second).SetOrderMatters(false)
+		SetConnectTimeout(10 * time.Second).SetWriteTimeout(10 * time.Second).SetOrderMatters(false).
+		SetTLSConfig(&tls.Config{MinVersion: tls.VersionTLS12, RootCAs: id.Roots, Certificates: []tls.Certificate{id.Certificate}})
 	c := mqtt.NewClient(o)
 	if err := awaitBenchToken(c.Connect(), benchRefDeadline); err != nil {
 		tb.Fatalf("reference: connect: %v", err)
@@ -266,7 +272,7 @@ func publishReference(tb testing.TB, broker string, payloads [][]byte) refResult
 	defer c.Disconnect(250)
 	start := time.Now()
 	for i, p := range payloads {
-		if err := awaitBenchToken(c.Publish(benchRefTopic, 1, false, p), benchRefDeadline); err != nil {
+		if err := awaitBenchToken(c.Publish(storesync.EventsTopic(benchRefStore), 1, false, p), benchRefDeadline); err != nil {
 			tb.Fatalf("reference: publish %d: %v", i, err)
 		}
 	}

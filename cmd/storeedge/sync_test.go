@@ -120,6 +120,11 @@ type syncStatus struct {
 	NextSeq       uint64 `json:"next_seq"`
 	StoreEpoch    string `json:"store_epoch"`
 	DeadLetters   int    `json:"dead_letters"`
+
+	RejectedMessages int64 `json:"rejected_messages"`
+	RefusedAcks      int64 `json:"refused_acks"`
+	Conflicts        int64 `json:"conflicts"`
+	RebasedEvents    int64 `json:"rebased_events"`
 }
 
 // drained reports whether the outbox is empty and central acked all of it.
@@ -202,18 +207,17 @@ func TestSync_OfflineBacklog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration: not in -short")
 	}
-	broker := synctest.StartBroker(t)
-	broker.Stop()
-	dbURL := synctest.DatabaseURL(t)
-	s := newShop(t, "s1", 8, "--broker", broker.URL)
+	ch := newChain(t)
+	ch.broker.Stop()
+	s := newShop(t, "s1", 8, ch.shopArgs(t, "s1")...)
 	ids := s.sell(t, 5000)
 	if st := s.status(t); st.Connected || st.PendingEvents < 5000 {
 		t.Fatalf("offline status %+v", st)
 	}
-	broker.Start()
-	startCentral(t, broker.URL, dbURL)
+	ch.broker.Start()
+	ch.central(t)
 	st := s.waitDrained(t, 3*time.Minute)
-	if got := centralEvents(t, dbURL, "s1", st.StoreEpoch, st.LastAckSeq); got != len(ids) {
+	if got := centralEvents(t, ch.dbURL, "s1", st.StoreEpoch, st.LastAckSeq); got != len(ids) {
 		t.Fatalf("central has %d sales, want %d", got, len(ids))
 	}
 }
@@ -226,23 +230,22 @@ func TestSync_Faults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration: not in -short")
 	}
-	broker := synctest.StartBroker(t)
-	dbURL := synctest.DatabaseURL(t)
-	s := newShop(t, "s2", 4, "--broker", broker.URL, "--sync-batch-events", "50", "--sync-ack-timeout", "3s")
+	ch := newChain(t)
+	s := newShop(t, "s2", 4, append(ch.shopArgs(t, "s2"), "--sync-batch-events", "50", "--sync-ack-timeout", "3s")...)
 	total := len(s.sell(t, 3000))
-	c1 := startCentral(t, broker.URL, dbURL)
-	startCentral(t, broker.URL, dbURL) // a second replica shares the subscription
+	c1 := ch.central(t)
+	ch.central(t) // a second replica shares the subscription
 	for range 3 {
 		time.Sleep(150 * time.Millisecond)
-		broker.Restart()
+		ch.broker.Restart()
 	}
 	s.proc.kill()
 	s.start(t)
 	total += len(s.sell(t, 500))
 	c1.kill()
-	startCentral(t, broker.URL, dbURL)
+	ch.central(t)
 	st := s.waitDrained(t, 3*time.Minute)
-	if got := centralEvents(t, dbURL, "s2", st.StoreEpoch, st.LastAckSeq); got != total {
+	if got := centralEvents(t, ch.dbURL, "s2", st.StoreEpoch, st.LastAckSeq); got != total {
 		t.Fatalf("central has %d sales, want %d", got, total)
 	}
 }
@@ -253,11 +256,10 @@ func TestSync_ProxyCuts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration: not in -short")
 	}
-	broker := synctest.StartBroker(t)
-	proxy := synctest.StartProxy(t, broker.Addr)
-	dbURL := synctest.DatabaseURL(t)
-	startCentral(t, broker.URL, dbURL)
-	s := newShop(t, "s3", 4, "--broker", proxy.URL())
+	ch := newChain(t)
+	proxy := synctest.StartProxy(t, ch.broker.Addr)
+	ch.central(t)
+	s := newShop(t, "s3", 4, "--broker", ch.via(proxy), "--sync-identity", ch.enroll(t, "s3"))
 	total := 0
 	for range 8 {
 		total += len(s.sell(t, 100))
@@ -267,7 +269,7 @@ func TestSync_ProxyCuts(t *testing.T) {
 		proxy.Restore()
 	}
 	st := s.waitDrained(t, 3*time.Minute)
-	if got := centralEvents(t, dbURL, "s3", st.StoreEpoch, st.LastAckSeq); got != total {
+	if got := centralEvents(t, ch.dbURL, "s3", st.StoreEpoch, st.LastAckSeq); got != total {
 		t.Fatalf("central has %d sales, want %d", got, total)
 	}
 }
@@ -279,12 +281,11 @@ func TestSync_PriceChange(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration: not in -short")
 	}
-	broker := synctest.StartBroker(t)
-	dbURL := synctest.DatabaseURL(t)
-	central := startCentral(t, broker.URL, dbURL)
+	ch := newChain(t)
+	central := ch.central(t)
 	shops := []*shop{
-		newShop(t, "p1", 1, "--broker", broker.URL, "--central-url", central.URL),
-		newShop(t, "p2", 1, "--broker", broker.URL, "--central-url", central.URL),
+		newShop(t, "p1", 1, append(ch.shopArgs(t, "p1"), "--central-url", central.URL)...),
+		newShop(t, "p2", 1, append(ch.shopArgs(t, "p2"), "--central-url", central.URL)...),
 	}
 	for _, s := range shops {
 		s.waitDrained(t, time.Minute) // connected and acked
@@ -294,7 +295,7 @@ func TestSync_PriceChange(t *testing.T) {
 		map[string]any{"amount": 6990, "effective_from": "2020-01-01T00:00:00Z"},
 		map[string]any{"amount": 7490, "effective_from": at.Format(time.RFC3339)}}, "promotions": []any{}}
 	admin := newClient(central.URL)
-	admin.token = strings.TrimSpace(mustRun(t, "central", "token", "add", "--database-url", dbURL, "--name", "prices", "--role", "admin"))
+	admin.token = ch.adminToken(t, "prices")
 	admin.must(t, 201, "POST", "/api/v1/downlink", map[string]any{"stream": "prices", "items": []any{item}}, nil, nil)
 	for _, s := range shops {
 		waitPrice(t, s, at)
@@ -339,10 +340,9 @@ func TestSync_RestoredBackup(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration: not in -short")
 	}
-	broker := synctest.StartBroker(t)
-	dbURL := synctest.DatabaseURL(t)
-	startCentral(t, broker.URL, dbURL)
-	s := newShop(t, "r1", 2, "--broker", broker.URL)
+	ch := newChain(t)
+	ch.central(t)
+	s := newShop(t, "r1", 2, ch.shopArgs(t, "r1")...)
 	n := len(s.sell(t, 100))
 	old := s.waitDrained(t, time.Minute)
 	backup := t.TempDir() + "/backup.db"
@@ -361,8 +361,8 @@ func TestSync_RestoredBackup(t *testing.T) {
 	}
 	// Central keeps all 150 sales of the old epoch (50 of them no longer
 	// in the restored shop) and the new epoch's 30, from storeseq 1.
-	centralEvents(t, dbURL, "r1", old.StoreEpoch, old.LastAckSeq)
-	if got := centralEvents(t, dbURL, "r1", st.StoreEpoch, st.LastAckSeq); got != n {
+	centralEvents(t, ch.dbURL, "r1", old.StoreEpoch, old.LastAckSeq)
+	if got := centralEvents(t, ch.dbURL, "r1", st.StoreEpoch, st.LastAckSeq); got != n {
 		t.Fatalf("central has %d sales, want %d", got, n)
 	}
 }

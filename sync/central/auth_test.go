@@ -71,7 +71,7 @@ func wantProblem(t *testing.T, method, url, token string, status int, code strin
 // credential, a viewer only to read, an admin to everything, a shop only
 // to its own store.
 func TestAuth(t *testing.T) {
-	h := newHarness(t)
+	h := newLabHarness(t) // plain pages: this is about who may ask, trust_test.go about what they get
 	k1, k2 := mustKey(t), mustKey(t)
 	c := h.startCentral(t, func(s *central.Server) {
 		s.ShopKeys = enrolled(map[string]*ecdsa.PrivateKey{"msk-001": k1, "msk-002": k2})

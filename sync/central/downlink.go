@@ -172,7 +172,7 @@ func (s *Server) writeSigned(w http.ResponseWriter, r *http.Request, kind, to st
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+	_, _ = w.Write(append(b, '\n')) // as writeJSON ends its bodies
 }
 
 // pullParams validates the pull's parameters: since defaults to 0, limit to

@@ -24,6 +24,14 @@ type StoreInfo struct {
 	UpdatedAt     time.Time   `json:"updated_at"`
 	Watermarks    []Watermark `json:"watermarks"`
 	LagEvents     int64       `json:"lag_events"`
+	// Trust on the sync path: events offered at a storeseq central already
+	// holds with another event (two devices writing one epoch, such as a
+	// copied data directory), events kept in quarantine, and messages on
+	// the shop's topics refused as not signed by it.
+	Conflicts      int64      `json:"conflicts"`
+	LastConflictAt *time.Time `json:"last_conflict_at"`
+	Quarantined    int64      `json:"quarantined"`
+	Rejected       int64      `json:"rejected_messages"`
 }
 
 // Watermark is central's highest gap-free storeseq of one epoch of a shop.
@@ -39,7 +47,8 @@ type StoreList struct {
 	NextCursor string      `json:"next_cursor"`
 }
 
-const sqlStoreColumns = `SELECT store, online, last_seen, pending_events, last_ack_seq, version, updated_at FROM stores `
+const sqlStoreColumns = `SELECT store, online, last_seen, pending_events, last_ack_seq, version, updated_at,
+	conflicts, last_conflict_at, quarantined, rejected FROM stores `
 
 const sqlListStores = sqlStoreColumns + `WHERE store > $1 ORDER BY store LIMIT $2`
 
@@ -100,7 +109,8 @@ func (s *Server) findStores(ctx context.Context, sql string, args ...any) ([]Sto
 	}
 	stores, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StoreInfo, error) {
 		var si StoreInfo
-		err := row.Scan(&si.Store, &si.Online, &si.LastSeen, &si.PendingEvents, &si.LastAckSeq, &si.Version, &si.UpdatedAt)
+		err := row.Scan(&si.Store, &si.Online, &si.LastSeen, &si.PendingEvents, &si.LastAckSeq, &si.Version, &si.UpdatedAt,
+			&si.Conflicts, &si.LastConflictAt, &si.Quarantined, &si.Rejected)
 		si.Watermarks = []Watermark{}
 		return si, err
 	})
@@ -145,6 +155,10 @@ func (si *StoreInfo) finish() {
 	if si.LastSeen != nil {
 		t := si.LastSeen.UTC()
 		si.LastSeen = &t
+	}
+	if si.LastConflictAt != nil {
+		t := si.LastConflictAt.UTC()
+		si.LastConflictAt = &t
 	}
 	head := si.LastAckSeq + si.PendingEvents
 	if len(si.Watermarks) > 0 {

@@ -82,8 +82,10 @@ func TestTrust_PreemptedSequence(t *testing.T) {
 	if got, want := h.count(t, `SELECT count(*) FROM conflicts WHERE store = 's1'`), 2; got != want {
 		t.Fatalf("conflicts=%d, want %d", got, want)
 	}
-	if got := h.count(t, `SELECT conflicts FROM stores WHERE store = 's1'`); got != 2 {
-		t.Fatalf("stores.conflicts=%d, want 2", got)
+	var info central.StoreInfo
+	if code := getJSON(t, h.addToken(t, central.RoleViewer), c.URL()+"/api/v1/stores/s1", &info); code != 200 ||
+		info.Conflicts != 2 || info.LastConflictAt == nil {
+		t.Fatalf("GET stores/s1: %d %+v, want 2 conflicts shown", code, info)
 	}
 	if got := metric(t, c, `storeedge_central_conflicts_total{store="s1"}`); got != 2 {
 		t.Fatalf("conflicts metric=%v, want 2", got)
