@@ -52,6 +52,9 @@ type SaleRequest struct {
 // Validate checks the shape of a sale request before anything is priced or
 // written. currency is the shop's currency.
 func (r *SaleRequest) Validate(currency string) error {
+	if err := CheckText(r); err != nil {
+		return err
+	}
 	// A sale that collects a reservation may come without lines of its
 	// own: the storage layer adds the reserved ones before pricing.
 	if (len(r.Lines) == 0 && r.ReservationCode == "") || len(r.Lines) > MaxSaleLines {
