@@ -29,7 +29,11 @@ func (s *Server) handleCreateReturn(c fiber.Ctx) error {
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	ret, created, err := s.SaleService.CreateReturn(c.Context(), param(c, "id"), key, &req)
+	saleID, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	ret, created, err := s.SaleService.CreateReturn(c.Context(), saleID, key, &req)
 	if err != nil {
 		return err
 	}
@@ -39,7 +43,11 @@ func (s *Server) handleCreateReturn(c fiber.Ctx) error {
 
 // handleGetReturn returns one return.
 func (s *Server) handleGetReturn(c fiber.Ctx) error {
-	ret, err := s.SaleService.FindReturnByID(c.Context(), param(c, "id"))
+	id, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	ret, err := s.SaleService.FindReturnByID(c.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,11 @@ func (s *Server) handleCreateSale(c fiber.Ctx) error {
 
 // handleGetSale returns one sale with its receipt.
 func (s *Server) handleGetSale(c fiber.Ctx) error {
-	sale, err := s.SaleService.FindSaleByID(c.Context(), param(c, "id"))
+	id, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	sale, err := s.SaleService.FindSaleByID(c.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -244,6 +244,7 @@ func (s *Server) newApp() *fiber.App {
 	app.Use(s.observe)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: keepStack}))
 	app.Use(s.deadline)
+	app.Use(checkArgs)
 	s.registerRoutes(app)
 	return app
 }
