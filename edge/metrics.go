@@ -106,16 +106,14 @@ func (s *Server) metricsHandler() fiber.Handler {
 // problem response here, so that the status is known, then records the
 // request in the metrics and the debug log.
 func (s *Server) observe(c fiber.Ctx) error {
-	start := time.Now()
-	var err error
-	if c.Request().Header.ContentLength() > s.bodyLimit() {
-		// fasthttp already refused the body; fiber calls us with the headers
-		// only, so answer 413 rather than route the bodiless request.
-		err = fiber.ErrRequestEntityTooLarge
-	} else {
-		err = c.Next()
+	if unread(c) {
+		// fasthttp could not read the request (e.g. a body over BodyLimit,
+		// headers over the read buffer): handleServerError answers and
+		// counts it, and the bodiless request must not be routed.
+		return nil
 	}
-	if err != nil {
+	start := time.Now()
+	if err := c.Next(); err != nil {
 		if herr := s.handleError(c, err); herr != nil {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}

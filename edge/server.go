@@ -238,8 +238,10 @@ func (s *Server) newApp() *fiber.App {
 		ReadTimeout:  s.ReadTimeout,
 		WriteTimeout: s.WriteTimeout,
 		IdleTimeout:  s.IdleTimeout,
-		ErrorHandler: s.handleError,
+		ErrorHandler: s.handleServerError, // observe answers the errors of handlers
 	})
+	srv := app.Server()
+	srv.ErrorHandler = markUnread(srv.ErrorHandler)
 	// observe is outermost: it sees every response, the error ones included.
 	app.Use(s.observe)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: keepStack}))
