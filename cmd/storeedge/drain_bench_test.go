@@ -352,7 +352,7 @@ func measureDrain(tb testing.TB, s *shop, central *proc, pending int, started fu
 		d.dbBytes = fi.Size()
 	}
 	d.mem = mem.stop()
-	d.edgeMetrics, d.centralMetrics = scrapeMetrics(tb, s.proc.URL+"/metrics"), scrapeMetrics(tb, central.URL+"/metrics")
+	d.edgeMetrics, d.centralMetrics = scrapeMetrics(tb, s.proc.MetricsURL), scrapeMetrics(tb, central.URL+"/metrics")
 	return d
 }
 
