@@ -16,9 +16,11 @@ func (s *Server) registerReturnRoutes(app *fiber.App) {
 
 // handleCreateReturn records a return against the sale in the path, or
 // without a receipt (POST /api/v1/returns: the sale ID is "" and the service
-// checks the manager's approval). The Idempotency-Key header is optional.
+// checks the manager's approval). The Idempotency-Key header is required,
+// as for a sale: 201 when created, 200 with the same return when the key
+// was seen before, 409 when it came with another body.
 func (s *Server) handleCreateReturn(c fiber.Ctx) error {
-	key, err := idempotencyKey(c, false)
+	key, err := idempotencyKey(c)
 	if err != nil {
 		return err
 	}

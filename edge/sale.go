@@ -23,7 +23,7 @@ func (s *Server) registerSaleRoutes(app *fiber.App) {
 // handleCreateSale records a sale: 201 when created, 200 with the same sale
 // when the Idempotency-Key was seen before.
 func (s *Server) handleCreateSale(c fiber.Ctx) error {
-	key, err := idempotencyKey(c, true)
+	key, err := idempotencyKey(c)
 	if err != nil {
 		return err
 	}
@@ -79,13 +79,11 @@ func (s *Server) handleListSales(c fiber.Ctx) error {
 	return c.JSON(newPage(sales, next, func(s *pos.Sale) *pos.Sale { return s }))
 }
 
-// idempotencyKey reads the Idempotency-Key header: 1 to 128 printable ASCII
-// characters. An absent optional key is "".
-func idempotencyKey(c fiber.Ctx, required bool) (string, error) {
+// idempotencyKey reads the Idempotency-Key header that sales and returns
+// require: 1 to 128 printable ASCII characters, so no control character
+// either.
+func idempotencyKey(c fiber.Ctx) (string, error) {
 	key := c.Get(HeaderIdempotencyKey)
-	if key == "" && !required {
-		return "", nil
-	}
 	if !validIdempotencyKey(key) {
 		return "", pos.FieldErrorf(HeaderIdempotencyKey, "the Idempotency-Key header must be 1 to 128 printable ASCII characters")
 	}
