@@ -83,11 +83,9 @@ func cleanEnv() []string {
 
 // proc is a running `storeedge serve`.
 type proc struct {
-	cmd    *exec.Cmd
-	URL    string
-	// MetricsURL is where serve's Prometheus metrics are
-	// ("http://127.0.0.1:PORT/metrics"), "" when metrics are off.
-	MetricsURL string
+	cmd        *exec.Cmd
+	URL        string
+	MetricsURL string // "http://127.0.0.1:PORT/metrics", "" when metrics are off
 	stderr     *lockedBuffer
 	exited     chan struct{}
 	urls       chan string // the " serving on URL" line's URL
