@@ -67,7 +67,7 @@ func TestCentral_FlagBeatsEnv(t *testing.T) {
 // and database, from the environment, and stops it with its context.
 func TestCentral_Run(t *testing.T) {
 	if testing.Short() {
-		t.Skip("integration: needs Mosquitto and PostgreSQL")
+		t.Skip("integration: needs Mosquitto and PostgreSQL; not in -short")
 	}
 	broker := synctest.StartBroker(t)
 	m, stdout, stderr := centralMain(map[string]string{"STOREEDGE_BROKER": broker.URL,

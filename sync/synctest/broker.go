@@ -28,7 +28,7 @@ type Broker struct {
 // StartBroker starts a Mosquitto for the test; it is killed at cleanup.
 func StartBroker(tb testing.TB) *Broker {
 	tb.Helper()
-	bin := need(tb, "mosquitto", "mosquitto")
+	bin := Need(tb, "mosquitto", "mosquitto")
 	dir := tb.TempDir()
 	port := FreePort(tb)
 	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n"+
