@@ -1,7 +1,8 @@
 // Package edge is StoreEdge's HTTP adapter: a fiber v3 server that exposes
 // the pos services to tills and staff as a JSON API (/api/v1/...), serves the
-// cashier screen (/pos/), and answers probes (/healthz, /readyz) and
-// Prometheus scrapes (/metrics).
+// cashier screen (/pos/), and answers probes (/healthz, /readyz). Prometheus
+// scrapes /metrics from a [MetricsServer] on a listener of its own, away
+// from the shoppers who reach the [Server].
 //
 // Handlers only translate: they decode and validate requests strictly, put
 // the caller's *pos.Session into the request context, call a pos service

@@ -20,6 +20,7 @@ import (
 const (
 	codeMethodNotAllowed     = "method_not_allowed"
 	codePayloadTooLarge      = "payload_too_large"
+	codeHeaderTooLarge       = "header_too_large"
 	codeUnsupportedMediaType = "unsupported_media_type"
 	codeUnavailable          = "unavailable"
 )
@@ -48,6 +49,7 @@ var codes = map[string]codeInfo{
 	pos.CodeShiftClosed:       {http.StatusConflict, "Shift closed"},
 	codePayloadTooLarge:       {http.StatusRequestEntityTooLarge, "Payload too large"},
 	codeUnsupportedMediaType:  {http.StatusUnsupportedMediaType, "Unsupported media type"},
+	codeHeaderTooLarge:        {http.StatusRequestHeaderFieldsTooLarge, "Request header fields too large"},
 	pos.CodeUnknownSKU:        {http.StatusUnprocessableEntity, "Unknown SKU"},
 	pos.CodeOverReturn:        {http.StatusUnprocessableEntity, "Over return"},
 	pos.CodeTooManyRequests:   {http.StatusTooManyRequests, "Too many requests"},
@@ -79,6 +81,10 @@ var fiberCodes = map[int]string{
 	http.StatusUnsupportedMediaType:  codeUnsupportedMediaType,
 	http.StatusTooManyRequests:       pos.CodeTooManyRequests,
 	http.StatusServiceUnavailable:    codeUnavailable,
+	// fasthttp reports a request line and headers that do not fit its
+	// read buffer (fiber's ReadBufferSize) as *fasthttp.ErrSmallBuffer,
+	// which fiber's server error handler turns into this status.
+	http.StatusRequestHeaderFieldsTooLarge: codeHeaderTooLarge,
 }
 
 // fiberDetails are the messages shown for fiber's errors; fiber's own text
@@ -92,6 +98,7 @@ var fiberDetails = map[string]string{
 	codeUnavailable:          "The server could not answer in time; retry later.",
 	codePayloadTooLarge:      "The request body is too large.",
 	codeUnsupportedMediaType: "The request body must be JSON.",
+	codeHeaderTooLarge:       "The request line and headers are too large; shorten the URL or the headers.",
 	pos.CodeTooManyRequests:  "Too many requests; retry later.",
 }
 
@@ -125,6 +132,42 @@ func (s *Server) handleError(c fiber.Ctx, err error) error {
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	return c.Status(p.Status).Send(body)
 }
+
+// handleServerError is fiber's error handler, which its server calls for
+// what fasthttp could not read: a request line and headers too large for
+// the read buffer (431), a timeout, a malformed header. Errors of handlers
+// never get here: observe answers them. A request whose line was never
+// read skipped observe, so it is counted here.
+func (s *Server) handleServerError(c fiber.Ctx, err error) error {
+	herr := s.handleError(c, err)
+	s.met.observe(c.Method(), unmatchedRoute, c.Response().StatusCode(), 0)
+	return herr
+}
+
+// unreadKey marks, as a fasthttp user value, a request fasthttp could not
+// read.
+type unreadKey struct{}
+
+// userValues is what markUnread needs of *fasthttp.RequestCtx; a type
+// parameter spares edge a direct import of fasthttp, whose version fiber
+// pins.
+type userValues interface{ SetUserValue(key, value any) }
+
+// markUnread wraps fasthttp's error handler (fiber's) so that it marks the
+// request first. Fiber runs the middleware on the unread request before it
+// calls handleServerError; observe sees the mark and stays out, instead of
+// routing an empty request and counting a made-up status.
+func markUnread[C userValues](h func(C, error)) func(C, error) {
+	return func(ctx C, err error) {
+		ctx.SetUserValue(unreadKey{}, true)
+		h(ctx, err)
+	}
+}
+
+// unread reports whether fasthttp could not read the request: its line
+// and headers did not fit the read buffer, it timed out, or a header was
+// malformed.
+func unread(c fiber.Ctx) bool { return c.RequestCtx().UserValue(unreadKey{}) != nil }
 
 // newProblem classifies err. Panics and unknown errors are internal and show
 // a generic detail; the real error goes only to the log.

@@ -31,6 +31,7 @@ func TestErrorStatusCode(t *testing.T) {
 		{pos.CodeShiftNotOpen, 409},
 		{pos.CodeShiftClosed, 409},
 		{"payload_too_large", 413},
+		{"header_too_large", 431},
 		{"unsupported_media_type", 415},
 		{pos.CodeUnknownSKU, 422},
 		{pos.CodeOverReturn, 422},

@@ -48,7 +48,10 @@ type actionsView struct {
 
 // handleInstoreTag returns a tag's product for the app's in-store mode.
 func (s *Server) handleInstoreTag(c fiber.Ctx) error {
-	code := param(c, "code")
+	code, err := param(c, "code")
+	if err != nil {
+		return err
+	}
 	sh := s.identify(c)
 	p, err := s.findTagProduct(c.Context(), code)
 	if err != nil {

@@ -17,16 +17,25 @@ import (
 )
 
 // decodeJSON decodes the request body into v strictly: the body must be JSON
-// (or have no Content-Type), uncompressed, one value, with no field that v
-// does not have. Errors are validation_failed with the JSON path of the
-// offending value when it can be told, or unsupported_media_type.
+// (or have no Content-Type), uncompressed, valid UTF-8, one value, with no
+// field that v does not have, and no string with a control character
+// (pos.CheckText: tab and newline only in fields tagged text:"multiline").
+// Errors are validation_failed with the JSON path of the offending value
+// when it can be told, or unsupported_media_type.
 func decodeJSON(c fiber.Ctx, v any) error {
 	if err := checkJSONContent(c); err != nil {
 		return err
 	}
 	// The raw body: fiber's c.Body() would inflate gzip/deflate/brotli,
 	// which would let a small body escape BodyLimit.
-	return decodeStrict(c.Request().Body(), v)
+	body := c.Request().Body()
+	if err := checkBodyUTF8(body); err != nil {
+		return err
+	}
+	if err := decodeStrict(body, v); err != nil {
+		return err
+	}
+	return pos.CheckText(v)
 }
 
 // checkJSONContent refuses a body whose media type is not JSON or that is

@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
-	"github.com/gofiber/fiber/v3/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // metrics are the server's own HTTP metrics, labelled by route template (not
@@ -18,7 +16,6 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
-	registry *prometheus.Registry // private registry, or nil when given a Registerer
 }
 
 // unmatchedRoute labels requests that matched no route.
@@ -56,8 +53,7 @@ func (s *Server) newMetrics() *metrics {
 	}
 	reg := s.Registerer
 	if reg == nil {
-		m.registry = prometheus.NewRegistry()
-		reg = m.registry
+		reg = prometheus.NewRegistry()
 	}
 	var err error
 	if m.requests, err = register(reg, m.requests); err == nil {
@@ -89,33 +85,18 @@ func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
 }
 
-// metricsHandler serves Gatherer (or the default gatherer) plus the private
-// registry of the server's own metrics.
-func (s *Server) metricsHandler() fiber.Handler {
-	g := s.Gatherer
-	if g == nil {
-		g = prometheus.DefaultGatherer
-	}
-	if s.met.registry != nil {
-		g = prometheus.Gatherers{g, s.met.registry}
-	}
-	return adaptor.HTTPHandler(promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
-}
-
 // observe is the outermost middleware. It turns a returned error into its
 // problem response here, so that the status is known, then records the
 // request in the metrics and the debug log.
 func (s *Server) observe(c fiber.Ctx) error {
-	start := time.Now()
-	var err error
-	if c.Request().Header.ContentLength() > s.bodyLimit() {
-		// fasthttp already refused the body; fiber calls us with the headers
-		// only, so answer 413 rather than route the bodiless request.
-		err = fiber.ErrRequestEntityTooLarge
-	} else {
-		err = c.Next()
+	if unread(c) {
+		// fasthttp could not read the request (e.g. a body over BodyLimit,
+		// headers over the read buffer): handleServerError answers and
+		// counts it, and the bodiless request must not be routed.
+		return nil
 	}
-	if err != nil {
+	start := time.Now()
+	if err := c.Next(); err != nil {
 		if herr := s.handleError(c, err); herr != nil {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}

@@ -55,7 +55,14 @@ func parseCursor(c fiber.Ctx) (string, error) {
 }
 
 // param returns a path parameter, copied because fiber reuses its buffer
-// after the handler returns and a service may keep the string.
-func param(c fiber.Ctx, name string) string {
-	return strings.Clone(c.Params(name))
+// after the handler returns and a service may keep the string. A control
+// character or invalid UTF-8 is validation_failed naming the parameter:
+// fiber does not unescape the path, so only raw bytes can carry one, and
+// nothing the edge accepts may (they could reach an outbox event).
+func param(c fiber.Ctx, name string) (string, error) {
+	v := c.Params(name)
+	if err := pos.CheckString(name, v, false); err != nil {
+		return "", err
+	}
+	return strings.Clone(v), nil
 }

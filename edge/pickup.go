@@ -97,7 +97,10 @@ func (s *Server) handleMovePickup(move func(pos.PickupService, context.Context, 
 // pickupID reads the :id parameter; central's ids are 1 to 64 characters
 // without '/'.
 func pickupID(c fiber.Ctx) (string, error) {
-	id := param(c, "id")
+	id, err := param(c, "id")
+	if err != nil {
+		return "", err
+	}
 	if id == "" || len(id) > 64 || strings.ContainsAny(id, "/\x00") {
 		return "", pos.FieldErrorf("id", "id must be 1 to 64 characters")
 	}

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -37,10 +38,10 @@ var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return 
 // handlePriceCheck answers a scanned barcode.
 func (s *Server) handlePriceCheck(c fiber.Ctx) error {
 	barcode := c.Params("barcode")
-	if !validEAN(barcode) {
+	if !validEAN(barcode) { // digits only: no control character gets past
 		return pos.FieldErrorf("barcode", "barcode must be 1 to 14 digits")
 	}
-	p, err := s.CatalogService.FindProductByBarcode(c.Context(), param(c, "barcode"))
+	p, err := s.CatalogService.FindProductByBarcode(c.Context(), strings.Clone(barcode))
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,10 @@ func (s *Server) handleListProducts(c fiber.Ctx) error {
 
 // handleGetProduct returns one product by SKU.
 func (s *Server) handleGetProduct(c fiber.Ctx) error {
-	sku := param(c, "sku")
+	sku, err := param(c, "sku")
+	if err != nil {
+		return err
+	}
 	if !pos.ValidSKU(sku) {
 		return pos.FieldErrorf("sku", "sku must be 1-64 characters of letters, digits, '-', '_' or '.'")
 	}
@@ -119,7 +122,10 @@ func (s *Server) handleGetProduct(c fiber.Ctx) error {
 
 // handleGetBarcode returns the product a scanned barcode belongs to.
 func (s *Server) handleGetBarcode(c fiber.Ctx) error {
-	ean := param(c, "ean")
+	ean, err := param(c, "ean")
+	if err != nil {
+		return err
+	}
 	if !validEAN(ean) {
 		return pos.FieldErrorf("ean", "ean must be 1 to 14 digits")
 	}

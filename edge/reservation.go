@@ -179,7 +179,7 @@ func reservationCode(c fiber.Ctx) (string, error) {
 			return "", errNoReservation()
 		}
 	}
-	return param(c, "code"), nil
+	return param(c, "code")
 }
 
 func errNoReservation() error { return pos.Errorf(pos.CodeNotFound, "no such reservation") }

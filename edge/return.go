@@ -16,9 +16,11 @@ func (s *Server) registerReturnRoutes(app *fiber.App) {
 
 // handleCreateReturn records a return against the sale in the path, or
 // without a receipt (POST /api/v1/returns: the sale ID is "" and the service
-// checks the manager's approval). The Idempotency-Key header is optional.
+// checks the manager's approval). The Idempotency-Key header is required,
+// as for a sale: 201 when created, 200 with the same return when the key
+// was seen before, 409 when it came with another body.
 func (s *Server) handleCreateReturn(c fiber.Ctx) error {
-	key, err := idempotencyKey(c, false)
+	key, err := idempotencyKey(c)
 	if err != nil {
 		return err
 	}
@@ -29,7 +31,11 @@ func (s *Server) handleCreateReturn(c fiber.Ctx) error {
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	ret, created, err := s.SaleService.CreateReturn(c.Context(), param(c, "id"), key, &req)
+	saleID, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	ret, created, err := s.SaleService.CreateReturn(c.Context(), saleID, key, &req)
 	if err != nil {
 		return err
 	}
@@ -39,7 +45,11 @@ func (s *Server) handleCreateReturn(c fiber.Ctx) error {
 
 // handleGetReturn returns one return.
 func (s *Server) handleGetReturn(c fiber.Ctx) error {
-	ret, err := s.SaleService.FindReturnByID(c.Context(), param(c, "id"))
+	id, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	ret, err := s.SaleService.FindReturnByID(c.Context(), id)
 	if err != nil {
 		return err
 	}

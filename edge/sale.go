@@ -23,7 +23,7 @@ func (s *Server) registerSaleRoutes(app *fiber.App) {
 // handleCreateSale records a sale: 201 when created, 200 with the same sale
 // when the Idempotency-Key was seen before.
 func (s *Server) handleCreateSale(c fiber.Ctx) error {
-	key, err := idempotencyKey(c, true)
+	key, err := idempotencyKey(c)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,11 @@ func (s *Server) handleCreateSale(c fiber.Ctx) error {
 
 // handleGetSale returns one sale with its receipt.
 func (s *Server) handleGetSale(c fiber.Ctx) error {
-	sale, err := s.SaleService.FindSaleByID(c.Context(), param(c, "id"))
+	id, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	sale, err := s.SaleService.FindSaleByID(c.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -75,13 +79,11 @@ func (s *Server) handleListSales(c fiber.Ctx) error {
 	return c.JSON(newPage(sales, next, func(s *pos.Sale) *pos.Sale { return s }))
 }
 
-// idempotencyKey reads the Idempotency-Key header: 1 to 128 printable ASCII
-// characters. An absent optional key is "".
-func idempotencyKey(c fiber.Ctx, required bool) (string, error) {
+// idempotencyKey reads the Idempotency-Key header that sales and returns
+// require: 1 to 128 printable ASCII characters, so no control character
+// either.
+func idempotencyKey(c fiber.Ctx) (string, error) {
 	key := c.Get(HeaderIdempotencyKey)
-	if key == "" && !required {
-		return "", nil
-	}
 	if !validIdempotencyKey(key) {
 		return "", pos.FieldErrorf(HeaderIdempotencyKey, "the Idempotency-Key header must be 1 to 128 printable ASCII characters")
 	}

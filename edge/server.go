@@ -62,10 +62,9 @@ type Server struct {
 
 	// Logger receives one debug line per request and every internal error.
 	Logger *slog.Logger
-	// Gatherer is what /metrics exposes (nil: prometheus.DefaultGatherer).
-	Gatherer prometheus.Gatherer
-	// Registerer receives the server's own HTTP metrics. When nil they go on
-	// a private registry that /metrics gathers in addition to Gatherer.
+	// Registerer receives the server's own HTTP metrics, which a
+	// MetricsServer gathering it shows. When nil they go on a private
+	// registry nobody serves.
 	Registerer prometheus.Registerer
 	// Ready reports whether the server can take traffic (/readyz).
 	Ready func(ctx context.Context) error
@@ -212,9 +211,15 @@ func (s *Server) URL() string {
 	if s.ln == nil {
 		return ""
 	}
-	addr, ok := s.ln.Addr().(*net.TCPAddr)
+	return baseURL(s.ln.Addr())
+}
+
+// baseURL is the http:// URL of a bound address; an unspecified host is
+// shown as 127.0.0.1.
+func baseURL(a net.Addr) string {
+	addr, ok := a.(*net.TCPAddr)
 	if !ok {
-		return "http://" + s.ln.Addr().String()
+		return "http://" + a.String()
 	}
 	host := addr.IP.String()
 	if addr.IP == nil || addr.IP.IsUnspecified() {
@@ -250,12 +255,15 @@ func (s *Server) newApp() *fiber.App {
 		ReadTimeout:  s.ReadTimeout,
 		WriteTimeout: s.WriteTimeout,
 		IdleTimeout:  s.IdleTimeout,
-		ErrorHandler: s.handleError,
+		ErrorHandler: s.handleServerError, // observe answers the errors of handlers
 	})
+	srv := app.Server()
+	srv.ErrorHandler = markUnread(srv.ErrorHandler)
 	// observe is outermost: it sees every response, the error ones included.
 	app.Use(s.observe)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: keepStack}))
 	app.Use(s.deadline)
+	app.Use(checkArgs)
 	s.registerRoutes(app)
 	return app
 }
@@ -265,7 +273,8 @@ func (s *Server) newApp() *fiber.App {
 // route template in metrics and logs.
 func (s *Server) registerRoutes(app *fiber.App) {
 	s.registerHealthRoutes(app)
-	app.Get("/metrics", s.metricsHandler())
+	// No /metrics here: shoppers reach this listener. MetricsServer
+	// serves it on its own.
 	app.Post("/api/v1/logout", s.handleLogout)
 	app.Get("/api/v1/sync/status", s.authenticate, s.handleSyncStatus)
 	if s.ShopperEnabled {

@@ -50,7 +50,11 @@ func (s *Server) handleCurrentShift(c fiber.Ctx) error {
 
 // handleGetShift returns one shift with its running totals.
 func (s *Server) handleGetShift(c fiber.Ctx) error {
-	sh, err := s.ShiftService.FindShiftByID(c.Context(), param(c, "id"))
+	id, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	sh, err := s.ShiftService.FindShiftByID(c.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -66,7 +70,11 @@ func (s *Server) handleMoveCash(c fiber.Ctx) error {
 	if err := req.Validate(s.Currency); err != nil {
 		return err
 	}
-	sh, err := s.ShiftService.MoveCash(c.Context(), param(c, "id"), &req)
+	id, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	sh, err := s.ShiftService.MoveCash(c.Context(), id, &req)
 	if err != nil {
 		return err
 	}
@@ -82,7 +90,11 @@ func (s *Server) handleCloseShift(c fiber.Ctx) error {
 	if err := req.Validate(s.Currency); err != nil {
 		return err
 	}
-	rep, err := s.ShiftService.CloseShift(c.Context(), param(c, "id"), &req)
+	id, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	rep, err := s.ShiftService.CloseShift(c.Context(), id, &req)
 	if err != nil {
 		return err
 	}
@@ -92,7 +104,11 @@ func (s *Server) handleCloseShift(c fiber.Ctx) error {
 // handleShiftReport returns the X report of an open shift or the Z report
 // of a closed one.
 func (s *Server) handleShiftReport(c fiber.Ctx) error {
-	sh, err := s.ShiftService.FindShiftByID(c.Context(), param(c, "id"))
+	id, err := param(c, "id")
+	if err != nil {
+		return err
+	}
+	sh, err := s.ShiftService.FindShiftByID(c.Context(), id)
 	if err != nil {
 		return err
 	}

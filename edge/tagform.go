@@ -95,7 +95,11 @@ func (s *Server) handleTagOrder(c fiber.Ctx) error {
 // when it has already answered (an unknown tag, a stale form).
 func (s *Server) readTagForm(c fiber.Ctx) (f *tagForm, done bool, err error) {
 	args := c.Request().PostArgs()
-	f = &tagForm{lang: formLang(string(args.Peek("lang")), c), code: param(c, "code"), shopper: s.identify(c)}
+	code, err := param(c, "code")
+	if err != nil {
+		return nil, true, err
+	}
+	f = &tagForm{lang: formLang(string(args.Peek("lang")), c), code: code, shopper: s.identify(c)}
 	if f.product, err = s.findTagProduct(c.Context(), f.code); err != nil {
 		return nil, true, s.pageError(c, f.lang, f.code, err)
 	}

@@ -73,7 +73,10 @@ type reviewRow struct {
 // handleTagPage renders the shopper's page of a tag (GET and HEAD).
 func (s *Server) handleTagPage(c fiber.Ctx) error {
 	lang := pickLang(c)
-	code := param(c, "code")
+	code, err := param(c, "code")
+	if err != nil {
+		return err
+	}
 	sh := s.identify(c)
 	p, err := s.findTagProduct(c.Context(), code)
 	if err != nil {

@@ -35,7 +35,10 @@ func (s *Server) registerTagRoutes(app *fiber.App) {
 // does not record the tag as printed: an image fetched to look at must
 // not make a wrong shelf tag count as fresh (a sheet does record).
 func (s *Server) handleTagPNG(c fiber.Ctx) error {
-	sku := param(c, "sku")
+	sku, err := param(c, "sku")
+	if err != nil {
+		return err
+	}
 	if !pos.ValidSKU(sku) {
 		return pos.FieldErrorf("sku", "sku must be 1-64 characters of letters, digits, '-', '_' or '.'")
 	}
@@ -56,7 +59,10 @@ func (s *Server) handleTagPNG(c fiber.Ctx) error {
 // URL of its QR, for apps that draw tags themselves. Like tag.png it does
 // not record the tag as printed.
 func (s *Server) handleTagJSON(c fiber.Ctx) error {
-	sku := param(c, "sku")
+	sku, err := param(c, "sku")
+	if err != nil {
+		return err
+	}
 	if !pos.ValidSKU(sku) {
 		return pos.FieldErrorf("sku", "sku must be 1-64 characters of letters, digits, '-', '_' or '.'")
 	}

@@ -13,6 +13,12 @@
 // force at the moment of sale ([Product.PriceAt]). Weighed goods (unit gram)
 // are priced per kilogram and sold by the gram.
 //
+// Every string the domain accepts is one line of printable UTF-8: the
+// Validate methods (requests, products, downlink items, staff names) call
+// [CheckText], which refuses control characters and names the field by its
+// JSON path. Free-text fields, tagged `text:"multiline"`, may also hold tab
+// and newline. One NUL in an event once stalled a shop's sync.
+//
 // # Caveats
 //
 // The functions here are pure: callers pass the time in, so tests can use a

@@ -36,7 +36,11 @@ func decodeItems[T any](items []json.RawMessage, validate func(*T) error) ([]T, 
 		if err := dec.Decode(&out[i]); err != nil {
 			return nil, FieldErrorf(fieldIndex("items", i), "%v", err)
 		}
-		if err := validate(&out[i]); err != nil {
+		err := CheckText(&out[i])
+		if err == nil {
+			err = validate(&out[i])
+		}
+		if err != nil {
 			e := &Error{Code: CodeValidationFailed, Message: ErrorMessage(err), Field: fieldIndex("items", i)}
 			if f := ErrorField(err); f != "" {
 				e.Field += "." + f

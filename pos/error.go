@@ -24,6 +24,10 @@ const (
 	CodeIdempotencyKey    = "idempotency_key_reused"
 )
 
+// FieldIdempotencyKey is the Field of errors about the Idempotency-Key
+// header, which carries the key of a sale or a return.
+const FieldIdempotencyKey = "Idempotency-Key"
+
 // Error is a domain error that is safe to show to the caller. Field names the
 // offending input (a JSON path such as "lines[2].qty") when there is one.
 type Error struct {

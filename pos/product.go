@@ -97,7 +97,7 @@ type Product struct {
 	SKU         string       `json:"sku"`
 	Name        string       `json:"name"`
 	NameEn      string       `json:"name_en,omitempty"`
-	Description string       `json:"description,omitempty"`
+	Description string       `json:"description,omitempty" text:"multiline"`
 	Barcodes    []string     `json:"barcodes"`
 	Category    string       `json:"category,omitempty"`
 	Unit        Unit         `json:"unit"`
@@ -121,7 +121,7 @@ type Product struct {
 type Review struct {
 	Author string    `json:"author"`
 	Rating int64     `json:"rating"` // 1-5 stars
-	Text   string    `json:"text"`
+	Text   string    `json:"text" text:"multiline"`
 	Date   time.Time `json:"date"`
 }
 
@@ -207,6 +207,9 @@ func (p *Product) Normalize() {
 // Validate checks a product for import. Field paths are relative to the
 // product ("sku", "prices[1].amount").
 func (p *Product) Validate() error {
+	if err := CheckText(p); err != nil {
+		return err
+	}
 	switch {
 	case !ValidSKU(p.SKU):
 		return FieldErrorf("sku", "SKU must be 1-64 characters of letters, digits, '-', '_' or '.'")

@@ -45,6 +45,9 @@ func (r *ReservationRequest) Anonymous() bool { return r.CustomerID == "" }
 
 // Validate checks the request and normalizes the phone to E.164.
 func (r *ReservationRequest) Validate() error {
+	if err := CheckText(r); err != nil {
+		return err
+	}
 	switch {
 	case !ValidSKU(r.SKU):
 		return FieldErrorf("sku", "sku is required")

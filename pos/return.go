@@ -23,13 +23,16 @@ type Approval struct {
 // a manager's approval are needed, and current prices are refunded).
 type ReturnRequest struct {
 	Lines        []ReturnLineRequest `json:"lines"`
-	Reason       string              `json:"reason,omitempty"`
+	Reason       string              `json:"reason,omitempty" text:"multiline"`
 	RefundMethod string              `json:"refund_method,omitempty"`
 	Approval     *Approval           `json:"approval,omitempty"`
 }
 
 // Validate checks the shape of a return request.
 func (r *ReturnRequest) Validate() error {
+	if err := CheckText(r); err != nil {
+		return err
+	}
 	if len(r.Lines) == 0 || len(r.Lines) > MaxSaleLines {
 		return FieldErrorf("lines", "a return has 1 to %d lines", MaxSaleLines)
 	}
@@ -74,7 +77,7 @@ type Return struct {
 	CashierName    string       `json:"cashier_name"`
 	ApprovedBy     string       `json:"approved_by,omitempty"`
 	ShiftID        string       `json:"shift_id"`
-	Reason         string       `json:"reason,omitempty"`
+	Reason         string       `json:"reason,omitempty" text:"multiline"`
 	Lines          []ReturnLine `json:"lines"`
 	Total          Money        `json:"total"`
 	VAT            []VATAmount  `json:"vat"`

@@ -52,6 +52,9 @@ type SaleRequest struct {
 // Validate checks the shape of a sale request before anything is priced or
 // written. currency is the shop's currency.
 func (r *SaleRequest) Validate(currency string) error {
+	if err := CheckText(r); err != nil {
+		return err
+	}
 	// A sale that collects a reservation may come without lines of its
 	// own: the storage layer adds the reserved ones before pricing.
 	if (len(r.Lines) == 0 && r.ReservationCode == "") || len(r.Lines) > MaxSaleLines {
@@ -418,9 +421,13 @@ type SaleService interface {
 	FindSaleByID(ctx context.Context, id string) (*Sale, error)
 	// FindSales lists sales, newest last, with cursor paging.
 	FindSales(ctx context.Context, f SaleFilter) ([]*Sale, string, error)
-	// CreateReturn records a return against a sale. An empty key means the
-	// caller does not retry. Codes: validation_failed, not_found,
-	// over_return, shift_not_open, storage_full.
+	// CreateReturn records a return against a sale (or, with saleID "",
+	// without a receipt), with its stock changes and outgoing event, in one
+	// durable transaction. key is required, as for CreateSale: the same key
+	// again returns the first return and created=false. Codes:
+	// validation_failed (also a missing key), not_found, over_return,
+	// forbidden, shift_not_open, conflict (idempotency_key_reused),
+	// storage_full.
 	CreateReturn(ctx context.Context, saleID, key string, req *ReturnRequest) (ret *Return, created bool, err error)
 	// FindReturnByID returns one return. Codes: not_found.
 	FindReturnByID(ctx context.Context, id string) (*Return, error)

@@ -47,11 +47,14 @@ const (
 type CashMovementRequest struct {
 	Kind   string `json:"kind"` // "in" or "out"
 	Amount Money  `json:"amount"`
-	Reason string `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty" text:"multiline"`
 }
 
 // Validate checks a cash movement.
 func (r *CashMovementRequest) Validate(currency string) error {
+	if err := CheckText(r); err != nil {
+		return err
+	}
 	switch {
 	case r.Kind != CashIn && r.Kind != CashOut:
 		return FieldErrorf("kind", "kind must be in or out")

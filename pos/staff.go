@@ -30,6 +30,9 @@ type Cashier struct {
 
 // ValidateStaffName checks a terminal or cashier name.
 func ValidateStaffName(field, name string) error {
+	if err := CheckString(field, name, false); err != nil {
+		return err
+	}
 	if n := utf8.RuneCountInString(name); n == 0 || n > 64 {
 		return FieldErrorf(field, "%s must be 1 to 64 characters", field)
 	}

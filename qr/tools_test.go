@@ -1,37 +1,18 @@
 package qr_test
 
 import (
-	"fmt"
-	"os"
 	"os/exec"
-	"sync"
 	"testing"
+
+	"github.com/storeedge/storeedge/sync/synctest"
 )
 
-var aptOnce sync.Once
-
-// need returns the path of a tool, installing its Debian package when we
-// are root; it fails (in CI) or skips (elsewhere) when it cannot. Copied
-// from sync/synctest, which qr may not import.
+// need returns the path of a tool, as synctest.Need does for every
+// integration test: installed with apt-get as root, a failure in CI, a
+// skip elsewhere. (A test may import synctest; qr's code may not.)
 func need(tb testing.TB, tool, pkg string) string {
 	tb.Helper()
-	if p, err := exec.LookPath(tool); err == nil {
-		return p
-	}
-	if os.Geteuid() == 0 {
-		aptOnce.Do(func() { _ = exec.Command("apt-get", "update").Run() })
-		out, err := exec.Command("apt-get", "install", "-y", "--no-install-recommends", pkg).CombinedOutput()
-		if p, err := exec.LookPath(tool); err == nil {
-			return p
-		}
-		tb.Fatalf("%s: apt-get install %s failed: %v\n%s", tool, pkg, err, out)
-	}
-	msg := fmt.Sprintf("%s not found: install it with `sudo apt-get install -y %s`", tool, pkg)
-	if os.Getenv("CI") != "" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-	return ""
+	return synctest.Need(tb, tool, pkg)
 }
 
 // run runs a tool and returns its standard output, failing the test on error.

@@ -20,13 +20,7 @@ import (
 // certificate from the test CA; it returns the ssl:// URL.
 func startTLSBroker(t *testing.T, pki storesync.PKI) string {
 	t.Helper()
-	synctest.StartBroker(t).Stop() // makes sure mosquitto is installed
-	bin, err := exec.LookPath("mosquitto")
-	if err != nil {
-		if bin, err = exec.LookPath("/usr/sbin/mosquitto"); err != nil {
-			t.Skip("mosquitto not found")
-		}
-	}
+	bin := synctest.Need(t, "mosquitto", "mosquitto") // fails, never skips, in CI
 	port := synctest.FreePort(t)
 	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\ncafile %s\ncertfile %s\nkeyfile %s\n"+
 		"require_certificate true\npersistence false\nlog_dest stderr\nlog_type error\n", port, pki.CA, pki.ServerCert, pki.ServerKey)

@@ -1,13 +1,13 @@
 package main_test
 
 import (
-	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/storeedge/storeedge/sync/synctest"
 )
 
 // qemuPackage is Debian's package with the user-mode emulators that run a
@@ -98,40 +98,9 @@ func startEmulated(tb testing.TB, qemu, bin string, args ...string) *proc {
 	return launch(tb, append([]string{qemu, bin}, args...)).waitURL(tb, 90*time.Second)
 }
 
-// needQemu returns the first emulator found among names, installing
-// qemuPackage when we are root, as synctest's need does for its tools: it
-// fails in CI and skips elsewhere when it cannot.
+// needQemu returns the first emulator found among names, through
+// synctest.Need: installed as root, a failure in CI, a skip elsewhere.
 func needQemu(tb testing.TB, names ...string) string {
 	tb.Helper()
-	if p := findTool(names...); p != "" {
-		return p
-	}
-	if os.Geteuid() == 0 {
-		if _, err := exec.LookPath("apt-get"); err == nil {
-			_ = exec.Command("apt-get", "update", "-qq").Run()
-			cmd := exec.Command("apt-get", "install", "-y", "-qq", "--no-install-recommends", qemuPackage)
-			cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-			out, err := cmd.CombinedOutput()
-			if p := findTool(names...); p != "" {
-				return p
-			}
-			tb.Fatalf("%s: apt-get install %s failed: %v\n%s", names[0], qemuPackage, err, out)
-		}
-	}
-	msg := fmt.Sprintf("%s not found: install it with `sudo apt-get install -y %s`", names[0], qemuPackage)
-	if os.Getenv("CI") != "" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-	return ""
-}
-
-// findTool returns the path of the first of names on PATH.
-func findTool(names ...string) string {
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	return ""
+	return synctest.Need(tb, names[0], qemuPackage, names[1:]...)
 }

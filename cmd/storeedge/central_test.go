@@ -126,7 +126,7 @@ func apiStatus(t *testing.T, url, token string) int {
 // and stops central with its context.
 func TestCentral_Run(t *testing.T) {
 	if testing.Short() {
-		t.Skip("integration: needs Mosquitto and PostgreSQL")
+		t.Skip("integration: needs Mosquitto and PostgreSQL; not in -short")
 	}
 	broker := synctest.StartBroker(t)
 	dbURL := synctest.DatabaseURL(t)

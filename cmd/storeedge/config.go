@@ -26,18 +26,21 @@ const (
 // Config is the configuration of `storeedge serve`. Sizes (int64 fields)
 // are bytes; zero means "none" or "all" where the field says so.
 type Config struct {
-	Data       string   // --data: directory of the bbolt file
-	Listen     string   // --listen: host:port of the HTTP server
-	Store      string   // --store: this shop's id
-	Profile    string   // --profile: firmware profile applied, "" for none
-	Broker     string   // --broker: MQTT URL; "" means offline (keep buffering)
-	CentralURL string   // --central-url: HTTP side of central, optional
-	Demo       bool     // --demo: seed the demo shop when the catalog is empty
-	Currency   string   // --currency: ISO 4217 code of the shop's prices
-	PublicURL  string   // --public-url: base URL printed on QR tags
-	LogLevel   string   // --log-level: debug, info, warn or error
-	LogFormat  string   // --log-format: text or json
-	Roles      []string // --roles: RoleTill, RoleShopper, RoleTags, RoleSync
+	Data   string // --data: directory of the bbolt file
+	Listen string // --listen: host:port of the HTTP server
+	// --metrics-listen: host:port of Prometheus's /metrics, apart from
+	// the shoppers' listener; "" turns it off.
+	MetricsListen string
+	Store         string   // --store: this shop's id
+	Profile       string   // --profile: firmware profile applied, "" for none
+	Broker        string   // --broker: MQTT URL; "" means offline (keep buffering)
+	CentralURL    string   // --central-url: HTTP side of central, optional
+	Demo          bool     // --demo: seed the demo shop when the catalog is empty
+	Currency      string   // --currency: ISO 4217 code of the shop's prices
+	PublicURL     string   // --public-url: base URL printed on QR tags
+	LogLevel      string   // --log-level: debug, info, warn or error
+	LogFormat     string   // --log-format: text or json
+	Roles         []string // --roles: RoleTill, RoleShopper, RoleTags, RoleSync
 	// InsecureSync (--insecure-sync) syncs unsigned and unverified, for a
 	// lab: anyone on the broker can then forge or erase this shop's sales.
 	InsecureSync bool
@@ -146,7 +149,7 @@ func DefaultConfig() *Config {
 		maxSize = 1 << 30 // bbolt maps at most 2 GB on 32-bit ARM
 	}
 	return &Config{
-		Data: "./data", Listen: "127.0.0.1:8080", Store: "store-1", Currency: "RUB",
+		Data: "./data", Listen: "127.0.0.1:8080", MetricsListen: edge.DefaultMetricsAddr, Store: "store-1", Currency: "RUB",
 		LogLevel: "info", LogFormat: "text",
 		Roles: []string{RoleTill, RoleShopper, RoleTags, RoleSync},
 		Storage: StorageConfig{

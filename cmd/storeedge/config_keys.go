@@ -33,6 +33,7 @@ type configKey struct {
 var configKeys = []configKey{
 	{"data", "DIR", "directory of the database", false, func(c *Config) any { return &c.Data }, checkNonEmpty},
 	{"listen", "ADDR", "host:port to serve HTTP on", true, func(c *Config) any { return &c.Listen }, checkHostPort},
+	{"metrics_listen", "ADDR", "host:port to serve Prometheus /metrics on, apart from shoppers; empty = off", false, func(c *Config) any { return &c.MetricsListen }, checkOrEmpty(checkHostPort)},
 	{"store", "ID", "this shop's id: 1-64 of a-z 0-9 _ -", false, func(c *Config) any { return &c.Store }, checkStoreID},
 	{"profile", "NAME", "firmware profile: " + strings.Join(firmware.Names(), ", "), false, func(c *Config) any { return &c.Profile }, checkProfile},
 	{"broker", "URL", "MQTT broker (tcp://, ssl://, mqtt://, mqtts://, ws://, wss://); empty = offline, keep buffering", false, func(c *Config) any { return &c.Broker }, checkURL("tcp", "ssl", "mqtt", "mqtts", "ws", "wss")},
@@ -335,6 +336,16 @@ func checkDuration(lo, hi time.Duration) func(any) error {
 			return fmt.Errorf("must be %s to %s, not %s", formatConfigDuration(lo), formatConfigDuration(hi), formatConfigDuration(v))
 		}
 		return nil
+	}
+}
+
+// checkOrEmpty lets "" mean "off" beside what check accepts.
+func checkOrEmpty(check func(any) error) func(any) error {
+	return func(p any) error {
+		if *p.(*string) == "" {
+			return nil
+		}
+		return check(p)
 	}
 }
 

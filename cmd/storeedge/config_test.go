@@ -66,6 +66,9 @@ func TestLoadServeConfig_Defaults(t *testing.T) {
 	if got, want := c.Listen, "127.0.0.1:8080"; got != want {
 		t.Fatalf("Listen=%q, want %q", got, want)
 	}
+	if got, want := c.MetricsListen, "127.0.0.1:9090"; got != want {
+		t.Fatalf("MetricsListen=%q, want %q (loopback: shoppers must not read it)", got, want)
+	}
 	if got, want := c.HTTP.BodyLimit, int64(1<<20); got != want {
 		t.Fatalf("HTTP.BodyLimit=%d, want %d", got, want)
 	}
@@ -346,6 +349,9 @@ func TestConfig_Validate(t *testing.T) {
 		{"ListenBadPort", func(c *Config) { c.Listen = "localhost:http" }, "listen"},
 		{"ListenBigPort", func(c *Config) { c.Listen = "localhost:70000" }, "listen"},
 		{"ListenBadHost", func(c *Config) { c.Listen = "a b:80" }, "listen"},
+		{"MetricsListenOff", func(c *Config) { c.MetricsListen = "" }, ""},
+		{"MetricsListenPortZero", func(c *Config) { c.MetricsListen = "127.0.0.1:0" }, ""},
+		{"MetricsListenBad", func(c *Config) { c.MetricsListen = "127.0.0.1" }, "metrics_listen"},
 		{"DataEmpty", func(c *Config) { c.Data = "" }, "data"},
 		{"StoreLong", func(c *Config) { c.Store = strings.Repeat("a", 65) }, "store"},
 		{"StoreMax", func(c *Config) { c.Store = strings.Repeat("a", 64) }, ""},

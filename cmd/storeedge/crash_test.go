@@ -24,8 +24,9 @@ const crashTills = 8
 type attempt struct {
 	key    string
 	body   map[string]any
-	acked  bool // got a 2xx
-	saleID string
+	acked  bool   // got a 2xx
+	saleID string // the sale made, or the one returned against
+	retID  string // the return made
 	seq    uint64
 }
 
@@ -38,8 +39,10 @@ type crashLog struct {
 
 // TestCrash kills the real server with SIGKILL at random moments while 8
 // tills post sales and returns (some retried with the same key), restarts
-// it, and checks that every acknowledged sale is there exactly once, the
-// outbox's storeseq has no gap and matches the sales, and stock adds up.
+// it, and checks, after each restart, that every acknowledged sale and
+// return is there, and at the end that each is there exactly once (by its
+// key), the outbox's storeseq has no gap and matches them, and stock adds
+// up: initial − sold + returned, return by return.
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: not in -short")
@@ -60,6 +63,9 @@ func TestCrash(t *testing.T) {
 				tills[i].must(t, 201, "POST", "/api/v1/shifts", map[string]any{"opening_float": money(100000)}, nil, nil)
 			}
 			tills[i].base = p.URL
+		}
+		if round > 0 {
+			checkAcked(t, tills[0], log)
 		}
 		if round == kills {
 			resolveUnknown(t, tills[0], log)
@@ -203,14 +209,62 @@ func tryReturn(c *client, log *crashLog, rng *rand.Rand) {
 	log.returns = append(log.returns, a)
 	log.mu.Unlock()
 	// a.saleID is ours; s may be written by its own till's retry meanwhile.
-	var ret struct{ ID string }
-	code, err := c.do("POST", "/api/v1/sales/"+a.saleID+"/returns", a.body, map[string]string{"Idempotency-Key": a.key}, &ret)
-	if err == nil && (code == 200 || code == 201) {
-		log.mu.Lock()
-		a.acked = true
-		log.mu.Unlock()
+	postReturn(c, a, log)
+}
+
+// postReturn posts return a and records the answer; false means no answer
+// (the server died). 422 over_return is fine: the line may be returned
+// already.
+func postReturn(c *client, a *attempt, log *crashLog) bool {
+	var ret struct {
+		ID       string
+		StoreSeq uint64 `json:"storeseq"`
 	}
-	// 422 over_return is fine: the line may be returned already.
+	code, err := c.do("POST", "/api/v1/sales/"+a.saleID+"/returns", a.body, map[string]string{"Idempotency-Key": a.key}, &ret)
+	if err != nil || code == 0 {
+		return false
+	}
+	if code != 200 && code != 201 && code != 422 {
+		panic(fmt.Sprintf("return %s: status %d", a.key, code))
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if code != 422 {
+		a.acked, a.retID, a.seq = true, ret.ID, ret.StoreSeq
+	}
+	return true
+}
+
+// checkAcked runs after a restart: every sale and return acknowledged so
+// far is still there, under its key.
+func checkAcked(t *testing.T, c *client, log *crashLog) {
+	t.Helper()
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	for _, a := range log.sales {
+		if a.acked {
+			checkRecord(t, c, "/api/v1/sales/"+a.saleID, a)
+		}
+	}
+	for _, a := range log.returns {
+		if a.acked {
+			checkRecord(t, c, "/api/v1/returns/"+a.retID, a)
+		}
+	}
+}
+
+// checkRecord GETs an acknowledged sale or return and checks its key and
+// storeseq.
+func checkRecord(t *testing.T, c *client, path string, a *attempt) {
+	t.Helper()
+	var got struct {
+		Key      string `json:"idempotency_key"`
+		StoreSeq uint64 `json:"storeseq"`
+	}
+	if code, err := c.do("GET", path, nil, nil, &got); err != nil || code != 200 || got.Key != a.key || got.StoreSeq != a.seq {
+		t.Fatalf("after a restart, acknowledged %s (key %s, storeseq %d): status %d %v, key %q storeseq %d",
+			path, a.key, a.seq, code, err, got.Key, got.StoreSeq)
+	}
 }
 
 // resolveUnknown retries every sale and return that got no answer, with its
@@ -222,14 +276,9 @@ func resolveUnknown(t *testing.T, c *client, log *crashLog) {
 		}
 	}
 	for _, a := range log.returns {
-		if a.acked {
-			continue
+		if !a.acked && !postReturn(c, a, log) {
+			t.Fatalf("retry of return %s failed", a.key)
 		}
-		code, err := c.do("POST", "/api/v1/sales/"+a.saleID+"/returns", a.body, map[string]string{"Idempotency-Key": a.key}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a.acked = code == 200 || code == 201
 	}
 }
 
@@ -237,7 +286,6 @@ func resolveUnknown(t *testing.T, c *client, log *crashLog) {
 func verifyCrash(t *testing.T, dir string, log *crashLog, initial map[string]int64) {
 	db := openForCheck(t, dir)
 	defer db.Close()
-	ctx := context.Background()
 	sales := allSales(t, db)
 	byID := map[string]*pos.Sale{}
 	for _, s := range sales {
@@ -257,10 +305,10 @@ func verifyCrash(t *testing.T, dir string, log *crashLog, initial map[string]int
 	if len(sales) != len(keys) {
 		t.Fatalf("%d sales in the database, %d distinct keys posted", len(sales), len(keys))
 	}
-	events := verifyOutbox(t, db, byID)
-	verifyStock(t, db, sales, events, initial)
-	t.Logf("%d sales, %d returns, %d events, after the kills", len(sales), events[pos.EventSaleReturned], events["total"])
-	_ = ctx
+	events, returns := verifyOutbox(t, db, byID)
+	verifyReturns(t, db, log, returns)
+	verifyStock(t, db, sales, returns, initial)
+	t.Logf("%d sales, %d returns, %d events, after the kills", len(sales), len(returns), events)
 }
 
 func allSales(t *testing.T, db *bolt.DB) []*pos.Sale {
@@ -279,14 +327,17 @@ func allSales(t *testing.T, db *bolt.DB) []*pos.Sale {
 	}
 }
 
-// verifyOutbox checks that storeseq runs 1..N with no gap and that every
-// sale has its sale.completed event at its storeseq, and counts event types.
-func verifyOutbox(t *testing.T, db *bolt.DB, byID map[string]*pos.Sale) map[string]int {
+// verifyOutbox checks that storeseq runs 1..N with no gap, that every
+// sale has its sale.completed event at its storeseq, and returns the
+// number of events and the returns their sale.returned events carry (the
+// outbox is never trimmed here: nothing syncs).
+func verifyOutbox(t *testing.T, db *bolt.DB, byID map[string]*pos.Sale) (int, []*pos.Return) {
 	raw, err := bolt.NewOutboxService(db).Events(context.Background(), 1, 1<<30)
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts := map[string]int{"total": len(raw)}
+	var returns []*pos.Return
+	saleEvents := 0
 	for i, r := range raw {
 		var ev pos.Event
 		if err := json.Unmarshal(r, &ev); err != nil {
@@ -295,36 +346,92 @@ func verifyOutbox(t *testing.T, db *bolt.DB, byID map[string]*pos.Sale) map[stri
 		if ev.StoreSeq != uint64(i+1) || ev.StoreEpoch != db.Epoch() {
 			t.Fatalf("event %d has storeseq %d epoch %s: gap or reuse", i+1, ev.StoreSeq, ev.StoreEpoch)
 		}
-		counts[ev.Type]++
-		if ev.Type == pos.EventSaleCompleted {
+		switch ev.Type {
+		case pos.EventSaleCompleted:
 			var s pos.Sale
 			_ = json.Unmarshal(ev.Data, &s)
 			if got := byID[s.ID]; got == nil || got.StoreSeq != ev.StoreSeq {
 				t.Fatalf("event %d is for sale %s, which is not at that storeseq", ev.StoreSeq, s.ID)
 			}
+			saleEvents++
+		case pos.EventSaleReturned:
+			var ret pos.Return
+			if err := json.Unmarshal(ev.Data, &ret); err != nil || ret.StoreSeq != ev.StoreSeq {
+				t.Fatalf("event %d: return %s at storeseq %d (%v)", ev.StoreSeq, ret.ID, ret.StoreSeq, err)
+			}
+			returns = append(returns, &ret)
 		}
 	}
-	if counts[pos.EventSaleCompleted] != len(byID) {
-		t.Fatalf("%d sale events for %d sales", counts[pos.EventSaleCompleted], len(byID))
+	if saleEvents != len(byID) {
+		t.Fatalf("%d sale events for %d sales", saleEvents, len(byID))
 	}
-	return counts
+	return len(raw), returns
 }
 
-// verifyStock checks stock = initial − sold + returned for every SKU.
-func verifyStock(t *testing.T, db *bolt.DB, sales []*pos.Sale, events map[string]int, initial map[string]int64) {
-	want := map[string]int64{}
-	maps := func(sku string, d int64) { want[sku] += d }
-	returns := 0
-	for _, s := range sales {
-		for _, l := range s.Lines {
-			maps(l.SKU, -l.Qty+l.ReturnedQty)
-			if l.ReturnedQty > 0 {
-				returns++
+// verifyReturns checks that every acknowledged return is recorded exactly
+// once under its key, against its sale, with the lines asked for and its
+// own record, and that no return was recorded that no till was told of.
+func verifyReturns(t *testing.T, db *bolt.DB, log *crashLog, returns []*pos.Return) {
+	byKey := map[string]*pos.Return{}
+	for _, r := range returns {
+		if byKey[r.IdempotencyKey] != nil {
+			t.Fatalf("return key %s recorded twice: %s and %s", r.IdempotencyKey, byKey[r.IdempotencyKey].ID, r.ID)
+		}
+		byKey[r.IdempotencyKey] = r
+	}
+	acked := 0
+	for _, a := range log.returns {
+		r := byKey[a.key]
+		if !a.acked {
+			if r != nil {
+				t.Fatalf("return %s was refused at its last try but is recorded as %s", a.key, r.ID)
 			}
+			continue
+		}
+		acked++
+		if r == nil || r.ID != a.retID || r.SaleID != a.saleID || r.StoreSeq != a.seq || returnedQty(r) != 1 {
+			t.Fatalf("acknowledged return %s (key %s, sale %s) missing or changed: %+v", a.retID, a.key, a.saleID, r)
+		}
+		if _, err := bolt.NewSaleService(db).FindReturnByID(context.Background(), r.ID); err != nil {
+			t.Fatalf("return %s has an event but no record: %v", r.ID, err)
 		}
 	}
-	if events[pos.EventSaleReturned] < returns/4 { // a return may cover one line of several
-		t.Fatalf("%d return events for %d returned lines", events[pos.EventSaleReturned], returns)
+	if len(returns) != acked {
+		t.Fatalf("%d returns recorded, %d acknowledged", len(returns), acked)
+	}
+}
+
+func returnedQty(r *pos.Return) int64 {
+	var n int64
+	for _, l := range r.Lines {
+		n += l.Qty
+	}
+	return n
+}
+
+// verifyStock checks that every sale's returned quantities are the sum of
+// its returns, and stock = initial − sold + returned for every SKU.
+func verifyStock(t *testing.T, db *bolt.DB, sales []*pos.Sale, returns []*pos.Return, initial map[string]int64) {
+	type saleSKU struct{ sale, sku string }
+	returned := map[saleSKU]int64{}
+	want := map[string]int64{}
+	for _, r := range returns {
+		for _, l := range r.Lines {
+			returned[saleSKU{r.SaleID, l.SKU}] += l.Qty
+			want[l.SKU] += l.Qty
+		}
+	}
+	for _, s := range sales {
+		got := map[string]int64{}
+		for _, l := range s.Lines {
+			want[l.SKU] -= l.Qty
+			got[l.SKU] += l.ReturnedQty
+		}
+		for sku, n := range got {
+			if n != returned[saleSKU{s.ID, sku}] {
+				t.Fatalf("sale %s shows %d of %s returned, its returns %d", s.ID, n, sku, returned[saleSKU{s.ID, sku}])
+			}
+		}
 	}
 	for sku, start := range initial {
 		p, err := bolt.NewCatalogService(db).FindProductBySKU(context.Background(), sku)

@@ -26,9 +26,9 @@ import (
 const (
 	benchStore       = "bench1"
 	benchTills       = 32
-	benchRefMax      = 20_000 // the reference publishes at most this many and extrapolates
+	benchRefMax      = 20_000            // the reference publishes at most this many and extrapolates
 	benchRefStore    = "bench-reference" // the reference publishes as a shop of its own, under the broker's ACL
-	benchRefDeadline = 10 * time.Second // per PUBACK: never a bare Wait
+	benchRefDeadline = 10 * time.Second  // per PUBACK: never a bare Wait
 	benchDrainMax    = 30 * time.Minute
 )
 
@@ -358,7 +358,7 @@ func measureDrain(tb testing.TB, s *shop, central *proc, pending int, started fu
 		d.dbBytes = fi.Size()
 	}
 	d.mem = mem.stop()
-	d.edgeMetrics, d.centralMetrics = scrapeMetrics(tb, s.proc.URL+"/metrics"), scrapeMetrics(tb, central.URL+"/metrics")
+	d.edgeMetrics, d.centralMetrics = scrapeMetrics(tb, s.proc.MetricsURL), scrapeMetrics(tb, central.URL+"/metrics")
 	return d
 }
 

@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/storeedge/storeedge/sync/synctest"
 )
 
 // artifactDir is where the browser test keeps its screenshots
@@ -27,23 +28,10 @@ func artifactDir(t *testing.T) string {
 }
 
 // browser starts headless Chromium (Debian's chromium-headless-shell or
-// chromium). make test installs it; without it the test fails in CI and
-// skips elsewhere, saying how to install it.
+// chromium), found through synctest.Need: make test installs it; without
+// it the test fails in CI and skips elsewhere, saying how to install it.
 func browser(t *testing.T, width, height int64) context.Context {
-	path := ""
-	for _, name := range []string{"chromium-headless-shell", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		msg := "headless Chromium not found: apt-get install -y chromium-headless-shell (make test does it as root)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	path := synctest.Need(t, "chromium-headless-shell", "chromium-headless-shell", "chromium", "chromium-browser")
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
 		chromedp.WindowSize(int(width), int(height)), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true))

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -82,11 +83,13 @@ func cleanEnv() []string {
 
 // proc is a running `storeedge serve`.
 type proc struct {
-	cmd    *exec.Cmd
-	URL    string
-	stderr *lockedBuffer
-	exited chan struct{}
-	urls   chan string // the " serving on URL" line's URL
+	cmd        *exec.Cmd
+	URL        string
+	MetricsURL string // "http://127.0.0.1:PORT/metrics", "" when metrics are off
+	stderr     *lockedBuffer
+	exited     chan struct{}
+	urls       chan string // the " serving on URL" line's URL
+	metrics    chan string // the " metrics on URL" line's URL, printed before it
 }
 
 // startServe starts `storeedge serve --data dir --listen 127.0.0.1:0` and
@@ -105,21 +108,24 @@ func startProc(tb testing.TB, args ...string) *proc {
 
 // launch starts argv (a storeedge binary, or an emulator and the binary)
 // and returns at once; its stdout is watched for the " serving on URL"
-// line, and SIGKILL ends it at cleanup.
+// line, and SIGKILL ends it at cleanup. A serve gets its metrics listener
+// on a free port (withFreeMetrics).
 func launch(tb testing.TB, argv []string) *proc {
 	tb.Helper()
+	argv = withFreeMetrics(argv)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = cleanEnv()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p := &proc{cmd: cmd, stderr: &lockedBuffer{}, exited: make(chan struct{}), urls: make(chan string, 1)}
+	p := &proc{cmd: cmd, stderr: &lockedBuffer{}, exited: make(chan struct{}),
+		urls: make(chan string, 1), metrics: make(chan string, 1)}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	go scanServing(stdout, p.urls)
+	go scanServing(stdout, p.urls, p.metrics)
 	go func() { _ = cmd.Wait(); close(p.exited) }()
 	tb.Cleanup(p.kill)
 	return p
@@ -130,6 +136,10 @@ func (p *proc) waitURL(tb testing.TB, d time.Duration) *proc {
 	tb.Helper()
 	select {
 	case p.URL = <-p.urls:
+		select { // sent before the URL, if at all
+		case p.MetricsURL = <-p.metrics:
+		default:
+		}
 		return p
 	case <-p.exited:
 		tb.Fatalf("%s exited: %s", p.cmd.Args, p.stderr)
@@ -139,17 +149,44 @@ func (p *proc) waitURL(tb testing.TB, d time.Duration) *proc {
 	return nil
 }
 
-// scanServing sends the URL of the first " serving on URL" line, then keeps
-// reading so the child never blocks on a full pipe.
-func scanServing(r io.Reader, urls chan<- string) {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		if _, after, ok := strings.Cut(sc.Text(), " serving on "); ok && len(urls) == 0 {
-			if f := strings.Fields(after); len(f) > 0 {
-				urls <- f[0]
-			}
+// withFreeMetrics puts --metrics-listen 127.0.0.1:0 right after the serve
+// subcommand of argv (a binary, or an emulator and a binary, then the
+// subcommand): tests start many servers at once, and the default
+// 127.0.0.1:9090 would let only one of them start. A later
+// --metrics-listen in argv still wins.
+func withFreeMetrics(argv []string) []string {
+	for i := 1; i < len(argv) && i <= 2; i++ {
+		if argv[i] == "serve" {
+			out := append(slices.Clone(argv[:i+1]), "--metrics-listen", "127.0.0.1:0")
+			return append(out, argv[i+1:]...)
 		}
 	}
+	return argv
+}
+
+// scanServing sends the URL of the first " serving on URL" line (and,
+// first, that of a " metrics on URL" line), then keeps reading so the
+// child never blocks on a full pipe.
+func scanServing(r io.Reader, urls, metrics chan<- string) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if u := lineURL(sc.Text(), " metrics on "); u != "" && len(metrics) == 0 {
+			metrics <- u
+		}
+		if u := lineURL(sc.Text(), " serving on "); u != "" && len(urls) == 0 {
+			urls <- u
+		}
+	}
+}
+
+// lineURL returns the word after marker in line, or "".
+func lineURL(line, marker string) string {
+	if _, after, ok := strings.Cut(line, marker); ok {
+		if f := strings.Fields(after); len(f) > 0 {
+			return f[0]
+		}
+	}
+	return ""
 }
 
 // lockedBuffer is a bytes.Buffer that the process's stderr copier and the

@@ -33,6 +33,7 @@ type server struct {
 	relay   *storesync.Relay // nil without a broker or central URL, or without the sync role
 	id      *pki.Identity    // the shop's enrolled identity; nil without one
 	http    *edge.Server
+	metrics *edge.MetricsServer // nil with metrics_listen empty
 	control *controlSocket
 	prune   *pruner
 	reg     *prometheus.Registry
@@ -51,6 +52,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err := s.open(ctx, m); err != nil {
 		s.close()
 		return err
+	}
+	if s.metrics != nil {
+		// Before the serving line, which tells scripts and tests the
+		// server is up: by then they know where its metrics are too.
+		fmt.Fprintf(m.Stdout, "storeedge: metrics on %s/metrics\n", s.metrics.URL())
 	}
 	fmt.Fprintf(m.Stdout, "storeedge: store %s serving on %s (data %s, epoch %s)\n", cfg.Store, s.http.URL(), cfg.Data, s.db.Epoch())
 	if m.Ready != nil {
@@ -73,6 +79,9 @@ func (s *server) open(ctx context.Context, m *Main) error {
 		}
 	}
 	s.reg = newRegistry(s.db)
+	if err := s.openMetrics(); err != nil {
+		return err
+	}
 	if err := s.openRelay(); err != nil {
 		return err
 	}
@@ -132,7 +141,7 @@ func (s *server) newHTTP() *edge.Server {
 	h.RequestTimeout, h.LoginRate, h.TillEnabled = c.HTTP.RequestTimeout, c.HTTP.LoginRate, c.HasRole(RoleTill)
 	h.Logger = s.logger.With("component", "http")
 	h.Ready = s.db.Ready
-	h.Registerer, h.Gatherer = s.reg, s.reg
+	h.Registerer = s.reg
 	h.AuthService = bolt.NewAuthService(s.db)
 	h.CatalogService = bolt.NewCatalogService(s.db)
 	h.SaleService = bolt.NewSaleService(s.db)
@@ -177,6 +186,22 @@ func (p qrPrinter) WriteSheet(w io.Writer, labels []pos.TagLabel) error {
 func (s *server) tagPrinting() tagPrinting {
 	level, _ := qr.ParseLevel(s.cfg.Tags.QRLevel) // validated with the config
 	return tagPrinting{Catalog: bolt.NewCatalogService(s.db), Tags: bolt.NewTagService(s.db), Now: s.db.Now, Level: level}
+}
+
+// openMetrics serves the registry on metrics_listen: a listener of its
+// own, so the shoppers who reach --listen cannot read how busy the shop is
+// or how far its sync lags. It opens after the database (its gauges read
+// it) and closes before it.
+func (s *server) openMetrics() error {
+	if s.cfg.MetricsListen == "" {
+		return nil
+	}
+	m := &edge.MetricsServer{Addr: s.cfg.MetricsListen, Gatherer: s.reg}
+	if err := m.Open(); err != nil {
+		return err
+	}
+	s.metrics = m
+	return nil
 }
 
 // openRelay starts the link to central when there is one to make: a
@@ -241,7 +266,7 @@ func (s *server) loadIdentity() error {
 
 // close stops the components in reverse order: HTTP first (no new sales),
 // then the control socket, retention, the relay (which disconnects from
-// the broker), and the database, last.
+// the broker), the metrics listener, and the database, last.
 func (s *server) close() error {
 	var errs []error
 	if s.http != nil {
@@ -255,6 +280,9 @@ func (s *server) close() error {
 	}
 	if s.relay != nil {
 		errs = append(errs, s.relay.Close())
+	}
+	if s.metrics != nil {
+		errs = append(errs, s.metrics.Close())
 	}
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
@@ -283,7 +311,7 @@ func newLogger(c *Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// newRegistry returns the registry /metrics serves: Go and process
+// newRegistry returns the registry metrics_listen serves: Go and process
 // collectors and the storage gauges; the relay and HTTP server add theirs.
 func newRegistry(db *bolt.DB) *prometheus.Registry {
 	reg := prometheus.NewRegistry()

@@ -49,13 +49,30 @@ func TestServe_TillFlow(t *testing.T) {
 		t.Fatalf("card=%+v split=%+v", card, split)
 	}
 
-	var ret struct{ Total struct{ Amount int64 } }
-	c.must(t, 201, "POST", "/api/v1/sales/"+cash.ID+"/returns", map[string]any{"lines": []any{map[string]any{"sku": "A1", "qty": 1}}}, nil, &ret)
+	var ret, again struct {
+		ID    string
+		Total struct{ Amount int64 }
+	}
+	var problem struct{ Code, Field string }
+	one := map[string]any{"lines": []any{map[string]any{"sku": "A1", "qty": 1}}}
+	c.must(t, 400, "POST", "/api/v1/sales/"+cash.ID+"/returns", one, nil, &problem)
+	if problem.Code != "validation_failed" || problem.Field != "Idempotency-Key" {
+		t.Fatalf("return without a key: %+v", problem)
+	}
+	c.must(t, 201, "POST", "/api/v1/sales/"+cash.ID+"/returns", one, map[string]string{"Idempotency-Key": "ret-1"}, &ret)
 	if ret.Total.Amount != 6990 {
 		t.Fatalf("return total %d", ret.Total.Amount)
 	}
-	var problem struct{ Code, Field string }
-	c.must(t, 422, "POST", "/api/v1/sales/"+cash.ID+"/returns", map[string]any{"lines": []any{map[string]any{"sku": "A1", "qty": 2}}}, nil, &problem)
+	c.must(t, 200, "POST", "/api/v1/sales/"+cash.ID+"/returns", one, map[string]string{"Idempotency-Key": "ret-1"}, &again)
+	if again.ID != ret.ID {
+		t.Fatalf("replayed return %s, first %s", again.ID, ret.ID)
+	}
+	two := map[string]any{"lines": []any{map[string]any{"sku": "A1", "qty": 2}}}
+	c.must(t, 409, "POST", "/api/v1/sales/"+cash.ID+"/returns", two, map[string]string{"Idempotency-Key": "ret-1"}, &problem)
+	if problem.Code != "idempotency_key_reused" {
+		t.Fatalf("key reused: %+v", problem)
+	}
+	c.must(t, 422, "POST", "/api/v1/sales/"+cash.ID+"/returns", two, map[string]string{"Idempotency-Key": "ret-2"}, &problem)
 	if problem.Code != "over_return" || problem.Field != "lines[0].qty" {
 		t.Fatalf("problem %+v", problem)
 	}

@@ -12,7 +12,8 @@ import (
 // CreateReturn records a return against a sale (saleID != "") or, with a
 // manager's approval, without a receipt (saleID == ""). Goods go back to
 // stock and the refund back to the tender, in one transaction with the
-// return's event.
+// return's event and its idempotency key, which is required: a till that
+// got no answer retries with the same key and gets the same return.
 func (s *SaleService) CreateReturn(ctx context.Context, saleID, key string, req *pos.ReturnRequest) (*pos.Return, bool, error) {
 	sess, err := sessionFrom(ctx)
 	if err != nil {
@@ -20,6 +21,9 @@ func (s *SaleService) CreateReturn(ctx context.Context, saleID, key string, req 
 	}
 	if err := req.Validate(); err != nil {
 		return nil, false, err
+	}
+	if key == "" {
+		return nil, false, pos.FieldErrorf(pos.FieldIdempotencyKey, "a return needs an Idempotency-Key, as a sale does")
 	}
 	approvedBy, err := s.approve(ctx, sess, saleID, req)
 	if err != nil {
@@ -65,15 +69,12 @@ func (s *SaleService) approve(ctx context.Context, sess *pos.Session, saleID str
 type returnIDs struct{ id, saleID, key, approvedBy string }
 
 func (s *SaleService) createReturn(tx *bbolt.Tx, sess *pos.Session, ids returnIDs, hash []byte, req *pos.ReturnRequest) (*pos.Return, bool, error) {
-	var k []byte
-	if ids.key != "" {
-		k = idemKey(ids.key)
-		if prev, err := checkKey(tx.Bucket(bucketReturnKeys), k, hash); err != nil {
-			return nil, false, err
-		} else if prev != "" {
-			ret, err := findReturn(tx, prev)
-			return ret, false, err
-		}
+	k := idemKey(ids.key)
+	if prev, err := checkKey(tx.Bucket(bucketReturnKeys), k, hash); err != nil {
+		return nil, false, err
+	} else if prev != "" {
+		ret, err := findReturn(tx, prev)
+		return ret, false, err
 	}
 	shift, err := openShiftOf(tx, sess.TerminalID)
 	if err != nil {
@@ -119,10 +120,8 @@ func (s *SaleService) recordReturn(tx *bbolt.Tx, ret *pos.Return, sale *pos.Sale
 	if err := tx.Bucket(bucketReturns).Put([]byte(ret.ID), buf); err != nil {
 		return err
 	}
-	if k != nil {
-		if err := putJSON(tx.Bucket(bucketReturnKeys), k, keyRecord{ID: ret.ID, Hash: hash}); err != nil {
-			return err
-		}
+	if err := putJSON(tx.Bucket(bucketReturnKeys), k, keyRecord{ID: ret.ID, Hash: hash}); err != nil {
+		return err
 	}
 	if sale != nil {
 		if err := putJSON(tx.Bucket(bucketSales), []byte(sale.ID), sale); err != nil {

@@ -1,6 +1,7 @@
 package bolt_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/storeedge/storeedge/pos"
@@ -39,19 +40,37 @@ func TestSaleService_CreateReturn(t *testing.T) {
 		}
 	})
 	t.Run("Replay", func(t *testing.T) {
+		first, _ := s.FindSaleByID(ctx, sale.ID)
 		_, created, err := s.CreateReturn(ctx, sale.ID, "r1", &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 2}}})
 		if err != nil || created {
 			t.Fatalf("created=%v err=%v", created, err)
 		}
+		wantUnchanged(t, s, catalog, first, 99)
+	})
+	t.Run("ErrKeyReused", func(t *testing.T) {
+		first, _ := s.FindSaleByID(ctx, sale.ID)
+		_, _, err := s.CreateReturn(ctx, sale.ID, "r1", &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 1}}})
+		if got, want := pos.ErrorCode(err), pos.CodeIdempotencyKey; got != want {
+			t.Fatalf("code=%q (%v), want %q", got, err, want)
+		}
+		wantUnchanged(t, s, catalog, first, 99)
+	})
+	t.Run("ErrNoKey", func(t *testing.T) {
+		first, _ := s.FindSaleByID(ctx, sale.ID)
+		_, _, err := s.CreateReturn(ctx, sale.ID, "", &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 1}}})
+		if pos.ErrorCode(err) != pos.CodeValidationFailed || pos.ErrorField(err) != pos.FieldIdempotencyKey {
+			t.Fatalf("err=%v, want validation_failed on %s", err, pos.FieldIdempotencyKey)
+		}
+		wantUnchanged(t, s, catalog, first, 99)
 	})
 	t.Run("ErrOverReturn", func(t *testing.T) {
-		_, _, err := s.CreateReturn(ctx, sale.ID, "", &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 2}}})
+		_, _, err := s.CreateReturn(ctx, sale.ID, "r-over", &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 2}}})
 		if pos.ErrorCode(err) != pos.CodeOverReturn || pos.ErrorField(err) != "lines[0].qty" {
 			t.Fatalf("err=%v", err)
 		}
 	})
 	t.Run("Rest", func(t *testing.T) {
-		ret, _, err := s.CreateReturn(ctx, sale.ID, "", &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 1}}})
+		ret, _, err := s.CreateReturn(ctx, sale.ID, "r-rest", &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 1}}})
 		if err != nil || ret.Total.Amount != 8990 || ret.RefundCash() != 8990 {
 			t.Fatalf("ret=%+v err=%v", ret, err)
 		}
@@ -61,7 +80,7 @@ func TestSaleService_CreateReturn(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {
-		_, _, err := s.CreateReturn(ctx, "nope", "", &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 1}}})
+		_, _, err := s.CreateReturn(ctx, "nope", "r-nope", &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 1}}})
 		if got, want := pos.ErrorCode(err), pos.CodeNotFound; got != want {
 			t.Fatalf("code=%q, want %q", got, want)
 		}
@@ -71,13 +90,34 @@ func TestSaleService_CreateReturn(t *testing.T) {
 			t.Fatal(err)
 		}
 		req := &pos.ReturnRequest{Lines: []pos.ReturnLineRequest{{SKU: "MILK", Qty: 1}}}
-		if _, _, err := s.CreateReturn(ctx, "", "", req); pos.ErrorCode(err) != pos.CodeForbidden {
+		if _, _, err := s.CreateReturn(ctx, "", "r-norcpt", req); pos.ErrorCode(err) != pos.CodeForbidden {
 			t.Fatalf("without approval: %v", err)
 		}
 		req.Approval = &pos.Approval{Cashier: "boss", PIN: "9999"}
-		ret, _, err := s.CreateReturn(ctx, "", "", req)
+		ret, _, err := s.CreateReturn(ctx, "", "r-norcpt", req)
 		if err != nil || ret.ApprovedBy == "" || ret.SaleID != "" || ret.Total.Amount != 8990 {
 			t.Fatalf("ret=%+v err=%v", ret, err)
 		}
+		again, created, err := s.CreateReturn(ctx, "", "r-norcpt", req)
+		if err != nil || created || again.ID != ret.ID {
+			t.Fatalf("replay: %+v created=%v err=%v, want return %s again", again, created, err, ret.ID)
+		}
+		if p, _ := catalog.FindProductBySKU(ctx, "MILK"); p.Stock.OnHand != 101 {
+			t.Fatalf("OnHand=%d, want 101: a replayed return put stock back twice", p.Stock.OnHand)
+		}
 	})
+}
+
+// wantUnchanged checks that a refused or replayed return changed neither
+// the sale's returned quantities nor the stock.
+func wantUnchanged(t *testing.T, s *bolt.SaleService, catalog *bolt.CatalogService, before *pos.Sale, onHand int64) {
+	t.Helper()
+	ctx := context.Background()
+	after, err := s.FindSaleByID(ctx, before.ID)
+	if err != nil || after.Lines[0].ReturnedQty != before.Lines[0].ReturnedQty {
+		t.Fatalf("returned %d → %d (%v)", before.Lines[0].ReturnedQty, after.Lines[0].ReturnedQty, err)
+	}
+	if p, _ := catalog.FindProductBySKU(ctx, "MILK"); p.Stock.OnHand != onHand {
+		t.Fatalf("OnHand=%d, want %d", p.Stock.OnHand, onHand)
+	}
 }

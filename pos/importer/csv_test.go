@@ -133,6 +133,8 @@ func TestParseCSV_Errors(t *testing.T) {
 		{"WrongFieldCount", head + "A,B,1\n", "line 2", "number of fields"},
 		{"BadQuote", head + "A,\"B,1,,\n", "line 2", "malformed CSV"},
 		{"NotUTF8", head + "A,\xcf\xf0,1,,\n", "line 2: name", "UTF-8"},
+		{"NULInName", head + "A,B\x00C,1,,\n", "line 2: name", "control character U+0000"},
+		{"NewlineInName", head + "A,\"B\nC\",1,,\n", "line 2: name", "one line"},
 		{"BadPriceFrom", "sku,name,price,price_from\nA,B,1,2026-03-01\n", "line 2: price_from", "RFC 3339"},
 		{"PriceFromWithoutPrice", "sku,name,price,price_from\nA,B,1,\nA,,,2026-03-01T00:00:00Z\n", "line 3: price", "price is blank"},
 		{"SamePriceTwice", "sku,name,price\nA,B,1\nA,,2\n", "line 3: price_from", "already has a price"},

@@ -99,6 +99,8 @@ func TestParseJSON_Errors(t *testing.T) {
 			"products[0].prices[1].amount", "as 9999"},
 		{"MissingAmount", `[{"sku": "A", "name": "B", "prices": [{"effective_from": "2026-04-01T00:00:00Z"}]}]`, "products[0].prices[0].amount", "required"},
 		{"PriceAndPrices", `[{` + ok + `, "prices": [{"amount": 1}]}]`, "products[0].price", "not both"},
+		{"ControlInSpec", `[{` + ok + `, "specs": [{"key": "a", "value": "b\u0007"}]}]`, "products[0].specs[0].value", "control character U+0007"},
+		{"C1InDescription", `[{` + ok + `, "description": "x\u0085y"}]`, "products[0].description", "only tab and newline"},
 		{"UnknownField", `[{` + ok + `, "colour": "red"}]`, "products[0].colour", `unknown field "colour"`},
 		{"UnknownNested", `[{` + ok + `, "specs": [{"key": "a", "value": "b"}, {"key": "a", "valeu": "b"}]}]`, "products[0].specs[1].valeu", "unknown field"},
 		{"UnknownInStock", `[{` + ok + `, "stock": {"on_hand": 1, "min": 2}}]`, "products[0].stock", "on_hand"},

@@ -38,7 +38,7 @@ func benchEvents(tb testing.TB, store, epoch string, first uint64, n int) []pos.
 // BenchmarkApply measures one 500-event batch's transaction, without MQTT.
 func BenchmarkApply(b *testing.B) {
 	if testing.Short() {
-		b.Skip("needs PostgreSQL")
+		b.Skip("needs PostgreSQL: not in -short")
 	}
 	s := &Server{DatabaseURL: synctest.DatabaseURL(b), Broker: "tcp://127.0.0.1:1", Insecure: true,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}

@@ -22,7 +22,7 @@ func TestLoadMigrations(t *testing.T) {
 
 func TestMigrate_Idempotent(t *testing.T) {
 	if testing.Short() {
-		t.Skip("needs PostgreSQL")
+		t.Skip("needs PostgreSQL: not in -short")
 	}
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, synctest.DatabaseURL(t))

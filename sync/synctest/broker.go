@@ -49,7 +49,7 @@ func (l *lockedBuffer) String() string {
 // StartBroker starts a Mosquitto for the test; it is killed at cleanup.
 func StartBroker(tb testing.TB) *Broker {
 	tb.Helper()
-	bin := need(tb, "mosquitto", "mosquitto")
+	bin := Need(tb, "mosquitto", "mosquitto")
 	dir := tb.TempDir()
 	port := FreePort(tb)
 	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n"+
@@ -109,7 +109,7 @@ func (b *Broker) Restart() {
 // configuration has a certfile.
 func StartBrokerWithConfig(tb testing.TB, confPath string, port int) *Broker {
 	tb.Helper()
-	bin := need(tb, "mosquitto", "mosquitto")
+	bin := Need(tb, "mosquitto", "mosquitto")
 	conf, err := os.ReadFile(confPath)
 	if err != nil {
 		tb.Fatal(err)

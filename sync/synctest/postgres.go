@@ -71,7 +71,7 @@ func DatabaseURL(tb testing.TB) string {
 }
 
 func startCluster(tb testing.TB) {
-	initdb := need(tb, "initdb", "postgresql", "/usr/lib/postgresql/*/bin/initdb")
+	initdb := Need(tb, "initdb", "postgresql", "/usr/lib/postgresql/*/bin/initdb")
 	cluster.ctl = filepath.Join(filepath.Dir(initdb), "pg_ctl")
 	dir, err := os.MkdirTemp("", "storeedge-pg-")
 	if err != nil {

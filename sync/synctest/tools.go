@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,36 +14,52 @@ import (
 
 var aptOnce sync.Once
 
-// need returns the path of a tool, installing its Debian package when we
-// are root; it fails (in CI) or skips (elsewhere) when it cannot.
-func need(tb testing.TB, tool, pkg string, globs ...string) string {
+// Need returns the path of a tool an integration test runs against:
+// tool, or the first of alts found (other command names, or glob paths
+// such as "/usr/lib/postgresql/*/bin/initdb"). When none is found it
+// installs the Debian package pkg if we are root (as in CI). If it still
+// has none, the test fails under CI (CI set, as .ci/run sets it) and is
+// skipped elsewhere, the message saying what to install either way. Every
+// test that needs Mosquitto, PostgreSQL, Chromium, poppler, zbar or qemu
+// goes through here, so none can skip in CI.
+func Need(tb testing.TB, tool, pkg string, alts ...string) string {
 	tb.Helper()
-	if p := find(tool, globs...); p != "" {
+	if p := find(tool, alts...); p != "" {
 		return p
 	}
-	if os.Geteuid() == 0 {
-		aptOnce.Do(func() { _ = exec.Command("apt-get", "update").Run() })
-		out, err := exec.Command("apt-get", "install", "-y", "--no-install-recommends", pkg).CombinedOutput()
-		if p := find(tool, globs...); p != "" {
+	if _, err := exec.LookPath("apt-get"); err == nil && os.Geteuid() == 0 {
+		aptOnce.Do(func() { _ = exec.Command("apt-get", "update", "-qq").Run() })
+		cmd := exec.Command("apt-get", "install", "-y", "-qq", "--no-install-recommends", pkg)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		out, err := cmd.CombinedOutput()
+		if p := find(tool, alts...); p != "" {
 			return p
 		}
 		tb.Fatalf("%s: apt-get install %s failed: %v\n%s", tool, pkg, err, out)
 	}
 	msg := fmt.Sprintf("%s not found: install it with `sudo apt-get install -y %s`", tool, pkg)
 	if os.Getenv("CI") != "" {
-		tb.Fatal(msg)
+		tb.Fatal(msg + " (CI is set: integration tests may not skip)")
 	}
 	tb.Skip(msg)
 	return ""
 }
 
-func find(tool string, globs ...string) string {
-	if p, err := exec.LookPath(tool); err == nil {
-		return p
-	}
-	for _, g := range append(globs, "/usr/sbin/"+tool, "/usr/local/sbin/"+tool) {
-		if m, _ := filepath.Glob(g); len(m) > 0 {
+// find looks tool and alts up on PATH (names) or by glob (paths), then
+// in the sbin directories PATH may lack.
+func find(tool string, alts ...string) string {
+	for _, c := range append([]string{tool}, alts...) {
+		if !strings.Contains(c, "/") {
+			if p, err := exec.LookPath(c); err == nil {
+				return p
+			}
+		} else if m, _ := filepath.Glob(c); len(m) > 0 {
 			return m[len(m)-1]
+		}
+	}
+	for _, dir := range []string{"/usr/sbin/", "/usr/local/sbin/"} {
+		if _, err := os.Stat(dir + tool); err == nil {
+			return dir + tool
 		}
 	}
 	return ""
