@@ -399,6 +399,13 @@ func (s *shop) batch(from, to uint64) []byte {
 	return storesync.EncodeBatch(s.events[from-1 : to])
 }
 
+// resendAfter is the harness shop's ack timeout. The edge's default is
+// 30 s; one second made the harness resend every window of 500-event
+// batches whenever a loaded machine took a second per batch, until the
+// broker's queue to central held tens of megabytes and central's own ack
+// publishes timed out behind it.
+const resendAfter = 3 * time.Second
+
 // drain plays the shop's uplink: it keeps a window of batches in flight
 // after the last ack, and resends from the last ack + 1 when acks stop
 // coming, until the ack covers every event.
@@ -417,7 +424,7 @@ func (h *harness) drain(s *shop, size int, d time.Duration) error {
 			return fmt.Errorf("%s: acked %d of %d after %v", s.store, acked, n, d)
 		case acked > last:
 			last, progress = acked, time.Now()
-		case time.Since(progress) > time.Second:
+		case time.Since(progress) > resendAfter:
 			sent, progress = acked, time.Now() // resend: something was lost
 		}
 		sent = max(sent, acked)

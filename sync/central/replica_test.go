@@ -38,7 +38,7 @@ func (h *harness) drainAll(t *testing.T, shops []*shop, size int) {
 	errs := make(chan error, len(shops))
 	for _, s := range shops {
 		wg.Add(1)
-		go func() { defer wg.Done(); errs <- h.drain(s, size, time.Minute) }()
+		go func() { defer wg.Done(); errs <- h.drain(s, size, 3*time.Minute) }()
 	}
 	wg.Wait()
 	close(errs)
