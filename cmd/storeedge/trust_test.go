@@ -124,7 +124,7 @@ func TestTrust_ForgeriesOnAnOpenBroker(t *testing.T) {
 	}
 	ch := newChain(t) // for its PKI and database; its mTLS broker stays unused
 	open := synctest.StartBroker(t)
-	s := newShop(t, "o1", 2, "--broker", open.URL, "--sync-identity", ch.enroll(t, "o1"))
+	s := newShop(t, "o1", 2, "--broker", open.URL, "--sync-identity", ch.enroll(t, "o1"), "--sync-ack-timeout", "3s")
 	ch.enroll(t, "o2")
 	ids := s.sell(t, 30)
 	epoch := s.status(t).StoreEpoch
