@@ -179,7 +179,7 @@ func newRelay(tb testing.TB, broker string, db *bolt.DB) (*storesync.Relay, *pro
 	r.Downlink = bolt.NewDownlinkService(db)
 	r.Notify = db.Notify()
 	r.Logger, r.Registerer = testLogger(), reg
-	r.Signer, r.CentralKeys = storesync.NewECDSASigner(shopKey), []ed25519.PublicKey{centralPub}
+	r.ShopKey, r.CentralKeys = shopKey, []ed25519.PublicKey{centralPub}
 	tb.Cleanup(func() { closeRelay(tb, r) })
 	return r, reg
 }

@@ -43,17 +43,15 @@ type Relay struct {
 	BrokerTLS *tls.Config
 
 	CentralURL string // HTTP side of central; "" = no pull
-	// ShopKey, the shop's enrolled signing key, signs a fresh shop token
-	// for every pull. Nil sends no credential (lab mode): a central that
-	// requires one answers 401, which is logged.
-	ShopKey *ecdsa.PrivateKey
 
-	// Trust on the sync path. Signer signs this shop's batches and status
-	// (its certificate's key); CentralKeys, pinned at enrollment, verify
-	// central's acks, conflicts, downlink and pull pages. Insecure
+	// Trust on the sync path. ShopKey, the key of the shop's enrolled
+	// certificate, signs its batches and status, and a fresh shop token for
+	// every pull (nil sends no credential: a central that requires one
+	// answers 401, which is logged). CentralKeys, pinned at enrollment,
+	// verify central's acks, conflicts, downlink and pull pages. Insecure
 	// (--insecure-sync) sends plain payloads and accepts unsigned ones: a
 	// lab only.
-	Signer      Signer
+	ShopKey     *ecdsa.PrivateKey
 	CentralKeys []ed25519.PublicKey
 	Insecure    bool
 
@@ -72,6 +70,7 @@ type Relay struct {
 	Registerer prometheus.Registerer
 
 	log     *slog.Logger
+	signer  Signer // of ShopKey
 	tls     *tls.Config
 	metrics *metrics
 	up      *uplink
@@ -112,7 +111,7 @@ func (r *Relay) validate() error {
 		return errors.New("relay: batch events, batch bytes and window must be 1 or more")
 	case r.AckTimeout <= 0 || r.PullInterval <= 0:
 		return errors.New("relay: ack timeout and pull interval must be positive")
-	case (r.Broker != "" || r.CentralURL != "") && !r.Insecure && (r.Signer == nil || len(r.CentralKeys) == 0):
+	case (r.Broker != "" || r.CentralURL != "") && !r.Insecure && (r.ShopKey == nil || len(r.CentralKeys) == 0):
 		return errors.New("relay: signed sync needs the shop's signing key and central's public key (an enrolled identity), or Insecure")
 	}
 	if r.Broker != "" {
@@ -132,6 +131,9 @@ func (r *Relay) Open() error {
 		r.Logger = slog.Default()
 	}
 	r.log = r.Logger.With("component", "sync", "store", r.StoreID)
+	if r.ShopKey != nil {
+		r.signer = NewECDSASigner(r.ShopKey)
+	}
 	cfg, err := r.tlsConfig()
 	if err != nil {
 		return fmt.Errorf("relay: %w", err)

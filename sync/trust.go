@@ -32,7 +32,7 @@ func (r *Relay) seal(kind string, payload []byte) ([]byte, error) {
 	if r.Insecure {
 		return payload, nil
 	}
-	return Seal(r.Signer, kind, r.StoreID, CentralName, payload)
+	return Seal(r.signer, kind, r.StoreID, CentralName, payload)
 }
 
 // fromCentral verifies a message central signed for this shop (or, for

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/storeedge/storeedge/pos"
+	"github.com/storeedge/storeedge/sync/pki"
 )
 
 // Topics of the contract. {store} is the store id.
@@ -46,19 +47,9 @@ func StoreFromTopic(topic string) (string, error) {
 	return store, nil
 }
 
-// ValidStoreID reports whether s is a store id: 1-64 of [a-z0-9_-].
-func ValidStoreID(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+// ValidStoreID reports whether s is a store id: 1-64 of [a-z0-9_-], as
+// pki.ValidStoreID says (a store id is also a certificate's CN).
+func ValidStoreID(s string) bool { return pki.ValidStoreID(s) }
 
 // Ack is central's cumulative acknowledgement: every event of Epoch with
 // storeseq <= UptoSeq is stored at central. Digest is the pos.ChainDigest

@@ -219,7 +219,7 @@ func (s *server) openRelay() error {
 	r.Insecure = c.InsecureSync
 	if s.id != nil {
 		r.BrokerTLS = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: s.id.Roots, Certificates: []tls.Certificate{s.id.Certificate}}
-		r.Signer, r.CentralKeys, r.ShopKey = storesync.NewECDSASigner(s.id.Key), s.id.CentralKeys, s.id.Key
+		r.ShopKey, r.CentralKeys = s.id.Key, s.id.CentralKeys
 	}
 	r.BatchEvents, r.BatchBytes, r.Window, r.AckTimeout = c.Sync.BatchEvents, int(c.Sync.BatchBytes), c.Sync.Window, c.Sync.AckTimeout
 	outbox := bolt.NewOutboxService(s.db)

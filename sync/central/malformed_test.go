@@ -2,30 +2,11 @@ package central_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/google/uuid"
-	"github.com/storeedge/storeedge/pos"
 	storesync "github.com/storeedge/storeedge/sync"
 )
-
-// mutated returns a copy of a stored event, changed by f, under a new id.
-func mutated(t *testing.T, raw json.RawMessage, f func(*pos.Event)) []byte {
-	t.Helper()
-	var e pos.Event
-	if err := json.Unmarshal(raw, &e); err != nil {
-		t.Fatal(err)
-	}
-	e.ID = uuid.NewString()
-	f(&e)
-	b, err := json.Marshal(&e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return storesync.EncodeBatch([]json.RawMessage{b})
-}
 
 // TestMalformed publishes payloads a shop signed that are no batch at all:
 // each is dropped and counted, and central goes on applying good batches.

@@ -59,7 +59,7 @@ func RoleOf(cn string) (Role, bool) {
 	if cn == CentralCN {
 		return RoleCentral, true
 	}
-	return RoleStore, validStoreID(cn)
+	return RoleStore, ValidStoreID(cn)
 }
 
 // Allowed reports whether the identity cn may do access on topic (a topic,

@@ -11,9 +11,10 @@ import (
 	"time"
 )
 
-// validStoreID is sync.ValidStoreID (1-64 of a-z 0-9 _ -), copied because
-// sync imports this package; a test keeps the two in step.
-func validStoreID(s string) bool {
+// ValidStoreID reports whether s is a store id: 1-64 of a-z 0-9 _ -. It
+// is a certificate's CN, a directory name and a broker user name here,
+// and sync.ValidStoreID (a topic level) is this rule.
+func ValidStoreID(s string) bool {
 	if len(s) == 0 || len(s) > 64 {
 		return false
 	}
@@ -30,7 +31,7 @@ func validStoreID(s string) bool {
 // (it becomes a path and a broker username) and central's own name.
 func checkStore(store string) error {
 	switch {
-	case !validStoreID(store):
+	case !ValidStoreID(store):
 		return fmt.Errorf("%w: %q is not 1-64 of a-z 0-9 _ -", ErrInvalidStore, store)
 	case store == CentralCN:
 		return fmt.Errorf("%w: %q is reserved for central", ErrInvalidStore, store)
@@ -110,7 +111,7 @@ func register(dir, store string, cert *x509.Certificate) error {
 // storeCerts reads every certificate registered for store, revoked and
 // expired ones included; none (or no directory) is an empty list.
 func storeCerts(dir, store string) ([]*x509.Certificate, error) {
-	if !validStoreID(store) || store == CentralCN {
+	if !ValidStoreID(store) || store == CentralCN {
 		return nil, nil
 	}
 	entries, err := os.ReadDir(filepath.Join(dir, dirStores, store))

@@ -2,7 +2,6 @@ package pki
 
 // White-box hooks for the external tests.
 var (
-	ValidStoreID = validStoreID
 	ACLText      = aclText
 	TopicMatches = topicMatches
 	ValidHost    = validHost
