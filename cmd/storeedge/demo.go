@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -51,8 +50,8 @@ func seedDemo(ctx context.Context, db *bolt.DB, cfg *Config, out io.Writer) erro
 		fmt.Fprintf(&b, "%s_PIN=%s # %s %s\n", shellName(c.Name), pin, c.Role, c.Name)
 	}
 	path := filepath.Join(cfg.Data, demoCredentials)
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		return err
+	if _, err := bolt.WriteFileAtomic(path, strings.NewReader(b.String())); err != nil {
+		return err // durable: a power cut must not keep the demo staff and lose their PINs
 	}
 	fmt.Fprintf(out, "%s# saved to %s\n", b.String(), path)
 	return nil

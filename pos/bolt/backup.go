@@ -26,13 +26,14 @@ func (db *DB) Backup(w io.Writer, before func(size int64) error) (int64, error) 
 	return n, err
 }
 
-// WriteFileAtomic copies r into path through a temporary file that is
-// fsynced and renamed, so path is either the old file or the whole new one.
+// WriteFileAtomic copies r into path (mode 0600) through a temporary file
+// that is fsynced, renamed over path and its directory fsynced, so after a
+// power cut path is either the old file or the whole new one.
 func WriteFileAtomic(path string, r io.Reader) (int64, error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".storeedge-backup-*")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return 0, fmt.Errorf("create backup: %w", err)
+		return 0, fmt.Errorf("create %s: %w", path, err)
 	}
 	defer os.Remove(f.Name()) // no-op after the rename
 	n, err := io.Copy(f, r)
@@ -49,7 +50,7 @@ func WriteFileAtomic(path string, r io.Reader) (int64, error) {
 		err = os.Rename(f.Name(), path)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("write backup: %w", err)
+		return 0, fmt.Errorf("write %s: %w", path, err)
 	}
 	return n, syncDir(dir)
 }

@@ -120,7 +120,7 @@ func (db *DB) Bolt() *bbolt.DB { return db.bolt }
 // stop, a full consistency check. A file held by another process fails
 // within a fraction of a second with ErrLocked instead of hanging.
 func (db *DB) Open() error {
-	if err := os.MkdirAll(db.Dir, 0o700); err != nil {
+	if err := MkdirDurable(db.Dir); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
 	_, statErr := os.Stat(db.Path())
@@ -247,6 +247,30 @@ func newEpoch() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// MkdirDurable creates dir (0700) and any missing parents, each made
+// durable: a new directory's entry is in its parent only once the parent
+// is fsynced, and a power cut after `storeedge terminal add` on a new data
+// directory otherwise took the whole database with it.
+func MkdirDurable(dir string) error {
+	dir = filepath.Clean(dir)
+	if fi, err := os.Stat(dir); err == nil {
+		if !fi.IsDir() {
+			return fmt.Errorf("%s is not a directory", dir)
+		}
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := MkdirDurable(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	return syncDir(parent)
 }
 
 // syncDir fsyncs a directory so a newly created file's entry is durable.

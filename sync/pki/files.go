@@ -83,16 +83,37 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// mkdir creates dir (0700) and makes its entry durable. An existing
-// directory is tightened to 0700: it is about to hold private keys.
+// mkdir creates dir (0700) and any missing parents, and makes their
+// entries durable. An existing dir is tightened to 0700: it is about to
+// hold private keys (its existing parents are left as they are).
 func mkdir(dir string) error {
-	if err := os.MkdirAll(dir, modeDir); err != nil {
+	dir = filepath.Clean(dir)
+	if err := createDurable(dir); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	if err := os.Chmod(dir, modeDir); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	return syncDir(filepath.Dir(filepath.Clean(dir)))
+	return syncDir(filepath.Dir(dir))
+}
+
+// createDurable creates the missing directories of dir, from the top, each
+// made durable in its parent: a power cut must not take back a directory
+// (and the keys in it) that a command reported written.
+func createDurable(dir string) error {
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := createDurable(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, modeDir); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return syncDir(parent)
 }
 
 // exists reports whether path exists; any error other than "not there"
