@@ -9,7 +9,7 @@ DATA     ?= ./data
 LISTEN   ?= 127.0.0.1:8080
 PKG      := ./cmd/storeedge
 
-.PHONY: all build build-arm run test test-short bench tools lint fmt vet deps clean
+.PHONY: all build build-arm run test test-short bench torture tools lint fmt vet deps clean
 
 all: lint test build
 
@@ -38,6 +38,15 @@ test: deps tools
 ## the drain's backlog (default 100000).
 bench: tools
 	$(GO) test -run '^$$' -bench '^BenchmarkSuite$$' -benchtime 1x -timeout 15m $(PKG)/
+
+## torture: 100 power cuts while 8 tills sell, return and run shifts
+## (STOREEDGE_POWERCUT_CUTS), and 10 during each operation that writes
+## files (STOREEDGE_POWERCUT_OPS); it prints what it checked. Needs root
+## and /dev/fuse (docs/POWER-CUTS.md). make test runs a few of each.
+torture: tools
+	@bash -o pipefail -c 'STOREEDGE_POWERCUT_CUTS=$${STOREEDGE_POWERCUT_CUTS:-100} STOREEDGE_POWERCUT_OPS=$${STOREEDGE_POWERCUT_OPS:-10} \
+		$(GO) test -run "^TestPowerCut" -count=1 -timeout 60m -v $(PKG)/ 2>&1 | \
+		grep -E "^(=== RUN|\s*--- |PASS|FAIL|ok|panic)|powercut_test|outage_test|crash_test.go:[0-9]+: "'
 
 ## tools: what the integration tests run against (apt-get as root)
 tools:
