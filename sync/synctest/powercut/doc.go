@@ -36,11 +36,14 @@
 //     of either directory makes it durable whole, as ext4 and XFS commit a
 //     rename in one transaction. So the operations still logged on any one
 //     directory are always all of those since some point in time.
+//   - Until the cut, the disk directory holds each file's data as of its
+//     last fsync, and the directory entries as they are now.
 //   - Cut. The caller has killed (SIGKILL) every process that uses the
-//     mount. Cut throws away every held write, undoes every logged
-//     directory operation, newest first, unmounts (lazily if something
-//     still holds the mount busy, so it never hangs) and removes the
-//     stash. The disk directory is then what the disk would hold when the
+//     mount. Cut stops the file system (every later operation fails with
+//     EIO), unmounts (lazily if something still holds the mount busy, so
+//     it never hangs), throws away every held write, undoes every logged
+//     directory operation, newest first, and removes the stash. The disk
+//     directory is then what the disk would hold when the
 //     power came back: a file whose data was fsynced but whose name no
 //     directory fsync committed is gone (as on ext4 with a torn
 //     directory); a new directory that was not committed in its parent is
@@ -73,8 +76,9 @@
 //   - Reordering: held writes of one file reach the disk all at once, at
 //     its fsync, and synced writes are never lost or reordered.
 //   - Metadata: mode, owner and times go to the disk at once and survive
-//     any cut; writes held in memory do not change mtime. fallocate's
-//     sizes and zeros are held, its space reservation is not modelled.
+//     any cut; writes held in memory do not change mtime. A new entry's
+//     mode passes the serving process's umask too. fallocate's sizes and
+//     zeros are held, its space reservation is not modelled.
 //   - Leniency: a directory fsync also commits earlier operations on
 //     other directories that its own operations share a directory with
 //     (see above), as a journal would; a file system that writes each

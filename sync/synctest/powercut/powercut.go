@@ -140,16 +140,13 @@ func (f *FS) mount(rootIno uint64) error {
 // Dir returns the mount point: the program under test works there.
 func (f *FS) Dir() string { return f.mnt }
 
-// Disk returns the disk directory, where the program starts again
-// after Cut.
-func (f *FS) Disk() string { return f.disk }
-
 // Cut is the power cut. The caller has already killed (SIGKILL) every
-// process that used the mount. Cut throws away every held write, undoes
-// every directory operation that no directory fsync made durable
-// (newest first), and unmounts (lazily when something still holds the
-// mount open). Afterwards the disk directory is what a disk would hold
-// when the power came back. Cut after Cut or Close does nothing.
+// process that used the mount. Cut stops the file system, unmounts it
+// (lazily when something still holds it open), throws away every held
+// write and undoes every directory operation that no directory fsync
+// made durable, newest first. Afterwards the disk directory is what a
+// disk would hold when the power came back, and the program can start
+// again on it. Cut after Cut or Close does nothing.
 func (f *FS) Cut() {
 	f.tb.Helper()
 	if !f.end() {
