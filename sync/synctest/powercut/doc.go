@@ -53,7 +53,9 @@
 //   - Close is a clean unmount, as umount(8) syncs a file system: it
 //     writes every held write to the disk and keeps every directory
 //     operation, then unmounts. Cleanup calls Close if the test called
-//     neither.
+//     neither. A test process that dies without its cleanups (killed, or
+//     by -timeout) leaves a dead mount that answers ENOTCONN; the next
+//     Mount, in any test process, detaches it.
 //
 // The mount uses neither direct_io (which breaks shared mmap) nor the
 // writeback cache: every write reaches the file system when it is made,

@@ -42,6 +42,8 @@ func runRole(role, dir string) error {
 		return roleBboltNoDirSync(dir)
 	case "bbolt-writer":
 		return roleBboltWriter(dir)
+	case "mount-and-die":
+		return roleMountAndDie(dir)
 	}
 	return fmt.Errorf("unknown role")
 }

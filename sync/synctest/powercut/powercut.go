@@ -49,6 +49,7 @@ type FS struct {
 func Mount(tb testing.TB, disk string) *FS {
 	tb.Helper()
 	needFUSE(tb)
+	sweepDead(tb)
 	disk, err := filepath.Abs(disk)
 	if err != nil {
 		tb.Fatal(err)
@@ -250,7 +251,7 @@ func (f *FS) detach() (lazy bool, err error) {
 		if err := f.srv.Unmount(); err == nil {
 			return false, nil
 		}
-		return true, fusermount("-u", "-z", f.mnt)
+		return true, detachLazily(f.mnt)
 	}
 	for range 40 {
 		err = unix.Unmount(f.mnt, 0)
@@ -263,7 +264,7 @@ func (f *FS) detach() (lazy bool, err error) {
 	case nil, unix.EINVAL: // EINVAL: not mounted any more
 		return false, nil
 	case unix.EBUSY:
-		return true, unix.Unmount(f.mnt, unix.MNT_DETACH)
+		return true, detachLazily(f.mnt)
 	}
 	return false, err
 }
