@@ -44,6 +44,8 @@ func runRole(role, dir string) error {
 		return roleBboltWriter(dir)
 	case "mount-and-die":
 		return roleMountAndDie(dir)
+	case "mount":
+		return roleMount(dir)
 	}
 	return fmt.Errorf("unknown role")
 }
