@@ -37,12 +37,20 @@ func Need(tb testing.TB, tool, pkg string, alts ...string) string {
 		}
 		tb.Fatalf("%s: apt-get install %s failed: %v\n%s", tool, pkg, err, out)
 	}
-	msg := fmt.Sprintf("%s not found: install it with `sudo apt-get install -y %s`", tool, pkg)
+	Missing(tb, fmt.Sprintf("%s not found: install it with `sudo apt-get install -y %s`", tool, pkg))
+	return ""
+}
+
+// Missing ends a test that cannot run on this machine, msg saying what it
+// needs: the test fails under CI (CI set) and is skipped elsewhere, the
+// rule Need follows. For needs that no package install can meet, such as
+// root or a kernel device.
+func Missing(tb testing.TB, msg string) {
+	tb.Helper()
 	if os.Getenv("CI") != "" {
 		tb.Fatal(msg + " (CI is set: integration tests may not skip)")
 	}
 	tb.Skip(msg)
-	return ""
 }
 
 // find looks tool and alts up on PATH (names) or by glob (paths), then
