@@ -39,6 +39,20 @@ type crashLog struct {
 	opened  []string // shifts whose open was acknowledged
 }
 
+// acked counts the acknowledged sales; ackedReturns the returns.
+func (l *crashLog) acked() int        { return countAcked(l.sales) }
+func (l *crashLog) ackedReturns() int { return countAcked(l.returns) }
+
+func countAcked(as []*attempt) int {
+	n := 0
+	for _, a := range as {
+		if a.acked {
+			n++
+		}
+	}
+	return n
+}
+
 // TestCrash kills the real server with SIGKILL at random moments while 8
 // tills post sales and returns (some retried with the same key) and close
 // and open shifts, restarts it, and checks, after each restart, that every

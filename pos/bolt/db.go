@@ -193,6 +193,11 @@ func (db *DB) init() error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", mapStorageErr(err))
 	}
+	if n, err := db.finishImport(); err != nil {
+		return fmt.Errorf("finish the interrupted catalog import: %w", mapStorageErr(err))
+	} else if n > 0 {
+		db.Logger.Warn("finished a catalog import a stop or power cut interrupted", "products", n)
+	}
 	if !clean {
 		db.checked = true
 		return db.check()

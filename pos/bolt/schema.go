@@ -51,6 +51,7 @@ var migrations = []func(tx *bbolt.Tx, now time.Time) error{
 	migrateV4,
 	migrateV5,
 	migrateV6,
+	migrateV7,
 }
 
 // SchemaVersion is the schema this build writes.
