@@ -219,6 +219,13 @@ func applyStaged(tx *bbolt.Tx, chunk int) (res pos.ImportResult, done bool, err 
 // the end, one that was not is dropped. It reports how many products it
 // applied.
 func (db *DB) finishImport() (int, error) {
+	var staged bool
+	if err := db.bolt.View(func(tx *bbolt.Tx) error {
+		staged = !isEmpty(tx.Bucket(bucketImportStaging)) || tx.Bucket(bucketMeta).Get(keyImportReady) != nil
+		return nil
+	}); err != nil || !staged {
+		return 0, err // the usual start: no commit, no fsync
+	}
 	n := 0
 	for {
 		var done bool
