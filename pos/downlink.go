@@ -16,7 +16,7 @@ const (
 )
 
 // Streams lists every downlink stream, in the order a bootstrap pulls them.
-var Streams = []string{StreamCatalog, StreamPrices, StreamCustomers, StreamStock, StreamPickups}
+var Streams = []string{StreamCatalog, StreamPrices, StreamCustomers, StreamStock, StreamPickups, StreamLoyalty}
 
 // ValidStream reports whether s is a known downlink stream.
 func ValidStream(s string) bool {
@@ -77,8 +77,13 @@ type Customer struct {
 	Card            string `json:"card,omitempty"`
 	Name            string `json:"name,omitempty"`
 	DiscountPercent int64  `json:"discount_percent"` // personal discount, 0..50
-	LoyaltyPoints   int64  `json:"loyalty_points"`
-	Deleted         bool   `json:"deleted,omitempty"`
+	Tier            string `json:"tier,omitempty"`   // the loyalty tier's name, as the CRM calls it
+	// LoyaltyPoints is central's balance (below zero when returns took back
+	// points already spent); PointsAsOf says which of each shop's events it
+	// counts, so a shop adds only its own changes central had not counted.
+	LoyaltyPoints int64            `json:"loyalty_points"`
+	PointsAsOf    []PointsPosition `json:"points_as_of,omitempty"`
+	Deleted       bool             `json:"deleted,omitempty"`
 }
 
 // RemoteStock is another shop's stock of a product.

@@ -24,6 +24,8 @@ func DecodeDownlinkItems(stream string, items []json.RawMessage) (any, error) {
 		return decodeItems(items, func(it *RemoteStock) error { return it.Validate() })
 	case StreamPickups:
 		return decodeItems(items, func(it *Pickup) error { return it.Validate() })
+	case StreamLoyalty:
+		return decodeItems(items, func(it *LoyaltyRules) error { return it.Validate() })
 	}
 	return nil, FieldErrorf("stream", "unknown stream %q", stream)
 }
@@ -118,8 +120,17 @@ func (c *Customer) Validate() error {
 		return FieldErrorf("name", "name is at most 200 characters")
 	case c.DiscountPercent < 0 || c.DiscountPercent > 50:
 		return FieldErrorf("discount_percent", "discount_percent is 0 to 50")
-	case c.LoyaltyPoints < 0 || c.LoyaltyPoints > MaxAmount:
-		return FieldErrorf("loyalty_points", "loyalty_points must be zero or more")
+	case c.LoyaltyPoints < -MaxAmount || c.LoyaltyPoints > MaxAmount:
+		return FieldErrorf("loyalty_points", "loyalty_points is out of range")
+	case utf8.RuneCountInString(c.Tier) > 50:
+		return FieldErrorf("tier", "tier is at most 50 characters")
+	case len(c.PointsAsOf) > 1000:
+		return FieldErrorf("points_as_of", "at most 1000 positions")
+	}
+	for i, p := range c.PointsAsOf {
+		if p.Store == "" || len(p.Store) > 64 || len(p.Epoch) != 32 {
+			return FieldErrorf(fieldIndex("points_as_of", i), "a position names a store and a 32-digit epoch")
+		}
 	}
 	if c.Phone != "" {
 		p, err := NormalizePhone(c.Phone)

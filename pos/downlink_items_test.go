@@ -45,7 +45,7 @@ func TestDecodeDownlinkItems(t *testing.T) {
 		{pos.StreamCustomers, []string{`{"id":"c1"}`}, "items[0].phone"},
 		{pos.StreamCustomers, []string{`{"id":"c1","phone":"call me"}`}, "items[0].phone"},
 		{pos.StreamCustomers, []string{`{"id":"c1","card":"C","discount_percent":51}`}, "items[0].discount_percent"},
-		{pos.StreamCustomers, []string{`{"id":"c1","card":"C","loyalty_points":-1}`}, "items[0].loyalty_points"},
+		{pos.StreamCustomers, []string{`{"id":"c1","card":"C","loyalty_points":-100000000000000000}`}, "items[0].loyalty_points"}, // below zero is fine (a return took back spent points); out of range is not
 		{pos.StreamStock, []string{`{"store":"s1","sku":"A1","available":5,"at":"2025-01-01T00:00:00Z"}`}, ""},
 		{pos.StreamStock, []string{`{"store":"s/1","sku":"A1"}`}, "items[0].store"},
 		{pos.StreamStock, []string{`{"store":"s1","sku":""}`}, "items[0].sku"},

@@ -22,6 +22,12 @@ const (
 	CodeUnknownSKU        = "unknown_sku"
 	CodeValidationFailed  = "validation_failed"
 	CodeIdempotencyKey    = "idempotency_key_reused"
+
+	// Loyalty points at the till.
+	CodeInsufficientPoints = "insufficient_points" // more points than the customer has here
+	CodePointsLimit        = "points_over_limit"   // more of the receipt than points may pay
+	CodePointsCap          = "points_cap_reached"  // more than one customer may burn here in a day
+	CodeLoyaltyUnavailable = "loyalty_unavailable" // no rules from central yet
 )
 
 // FieldIdempotencyKey is the Field of errors about the Idempotency-Key

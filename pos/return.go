@@ -68,23 +68,28 @@ type ReturnLine struct {
 // Return is a recorded return: goods back to stock, money back to the tender
 // it came from.
 type Return struct {
-	ID             string       `json:"id"`
-	SaleID         string       `json:"sale_id,omitempty"`
-	ReceiptNo      int64        `json:"receipt_no"`
-	StoreID        string       `json:"store_id"`
-	TerminalID     string       `json:"terminal_id"`
-	CashierID      string       `json:"cashier_id"`
-	CashierName    string       `json:"cashier_name"`
-	ApprovedBy     string       `json:"approved_by,omitempty"`
-	ShiftID        string       `json:"shift_id"`
-	Reason         string       `json:"reason,omitempty" text:"multiline"`
-	Lines          []ReturnLine `json:"lines"`
-	Total          Money        `json:"total"`
-	VAT            []VATAmount  `json:"vat"`
-	Refunds        []Payment    `json:"refunds"`
-	StoreSeq       uint64       `json:"storeseq"`
-	CreatedAt      time.Time    `json:"created_at"`
-	IdempotencyKey string       `json:"idempotency_key,omitempty"`
+	ID          string       `json:"id"`
+	SaleID      string       `json:"sale_id,omitempty"`
+	ReceiptNo   int64        `json:"receipt_no"`
+	StoreID     string       `json:"store_id"`
+	TerminalID  string       `json:"terminal_id"`
+	CashierID   string       `json:"cashier_id"`
+	CashierName string       `json:"cashier_name"`
+	ApprovedBy  string       `json:"approved_by,omitempty"`
+	ShiftID     string       `json:"shift_id"`
+	Reason      string       `json:"reason,omitempty" text:"multiline"`
+	Lines       []ReturnLine `json:"lines"`
+	Total       Money        `json:"total"`
+	VAT         []VATAmount  `json:"vat"`
+	Refunds     []Payment    `json:"refunds"`
+	// Loyalty: the points given back (paid with the sale) and taken back
+	// (earned with it) for this return's share of the sale.
+	CustomerID     string    `json:"customer_id,omitempty"`
+	PointsRefunded int64     `json:"points_refunded,omitempty"`
+	PointsReversed int64     `json:"points_reversed,omitempty"`
+	StoreSeq       uint64    `json:"storeseq"`
+	CreatedAt      time.Time `json:"created_at"`
+	IdempotencyKey string    `json:"idempotency_key,omitempty"`
 }
 
 // RefundCash returns the amount refunded in cash.
@@ -140,7 +145,32 @@ func PlanReturn(sale *Sale, req *ReturnRequest, at time.Time) (*Return, error) {
 	r.Total = M(total, cur)
 	r.VAT = returnVAT(r.Lines, cur)
 	r.Refunds = refundTenders(sale, total)
+	returnPoints(sale, r)
 	return r, nil
+}
+
+// returnPoints takes back the share of the points the sale earned that
+// follows what has been returned of it so far (points given back are in
+// the refunds), so a sale returned in parts takes back exactly what it
+// earned.
+func returnPoints(sale *Sale, r *Return) {
+	if sale.CustomerID == "" {
+		return
+	}
+	r.CustomerID = sale.CustomerID
+	r.PointsRefunded = r.refunded(PaymentPoints) / max(sale.PointValue, 1)
+	reversed := ReturnedShare(sale.PointsEarned, returnedAmount(sale), sale.Total.Amount) - sale.PointsReversed
+	r.PointsReversed = max(reversed, 0)
+	sale.PointsReversed += r.PointsReversed
+}
+
+// returnedAmount is what the sale's returns refunded so far, in all.
+func returnedAmount(sale *Sale) int64 {
+	var n int64
+	for _, l := range sale.Lines {
+		n += l.ReturnedAmount
+	}
+	return n
 }
 
 // takeReturn takes lr.Qty units of lr.SKU off lines, first line first, and
@@ -183,20 +213,41 @@ func returnVAT(lines []ReturnLine, cur string) []VATAmount {
 	return VATBreakdown(sl, cur)
 }
 
+// refundTenders splits a refund: first the points the sale was paid
+// with, in the share of the sale returned so far, then back to the card,
+// up to what the card paid, then cash.
 func refundTenders(sale *Sale, total int64) []Payment {
 	cur := sale.Total.Currency
-	card := min(total, max(sale.CardPaid()-sale.RefundedCard, 0))
-	cash := total - card
+	points := refundPoints(sale, total)
+	byPoints := points * sale.PointValue
+	card := min(total-byPoints, max(sale.CardPaid()-sale.RefundedCard, 0))
+	cash := total - byPoints - card
+	sale.PointsRefunded += points
 	sale.RefundedCard += card
 	sale.RefundedCash += cash
 	var out []Payment
+	if byPoints > 0 {
+		out = append(out, Payment{Method: PaymentPoints, Amount: M(byPoints, cur)})
+	}
 	if card > 0 {
 		out = append(out, Payment{Method: PaymentCard, Amount: M(card, cur)})
 	}
-	if cash > 0 || card == 0 {
+	if cash > 0 || card == 0 && byPoints == 0 {
 		out = append(out, Payment{Method: PaymentCash, Amount: M(cash, cur)})
 	}
 	return out
+}
+
+// refundPoints is how many of the points a sale was paid with a refund of
+// total gives back: their share for everything returned so far (this
+// refund's lines are already counted) less what earlier returns gave back,
+// and never worth more than total.
+func refundPoints(sale *Sale, total int64) int64 {
+	if sale.PointsPaid <= 0 || sale.PointValue <= 0 {
+		return 0
+	}
+	n := ReturnedShare(sale.PointsPaid, returnedAmount(sale), sale.Total.Amount) - sale.PointsRefunded
+	return min(max(n, 0), total/sale.PointValue)
 }
 
 // PlanReceiptlessReturn validates req and prices a return without a

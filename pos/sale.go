@@ -75,8 +75,10 @@ func (r *SaleRequest) Validate(currency string) error {
 	for i, p := range r.Payments {
 		f := fieldIndex("payments", i)
 		switch {
-		case p.Method != PaymentCash && p.Method != PaymentCard:
-			return FieldErrorf(f+".method", "method must be cash or card")
+		case p.Method != PaymentCash && p.Method != PaymentCard && p.Method != PaymentPoints:
+			return FieldErrorf(f+".method", "method must be cash, card or points")
+		case p.Method == PaymentPoints && r.Customer == nil:
+			return FieldErrorf(f+".method", "paying with points needs the customer")
 		case p.Amount.Currency != currency:
 			return FieldErrorf(f+".amount.currency", "currency must be %s", currency)
 		case p.Amount.Amount <= 0 || p.Amount.Amount > MaxAmount:
@@ -142,23 +144,33 @@ type Payment struct {
 
 // Sale is a completed sale as recorded in the shop.
 type Sale struct {
-	ID             string       `json:"id"`
-	ReceiptNo      int64        `json:"receipt_no"`
-	StoreID        string       `json:"store_id"`
-	TerminalID     string       `json:"terminal_id"`
-	CashierID      string       `json:"cashier_id"`
-	CashierName    string       `json:"cashier_name"`
-	ShiftID        string       `json:"shift_id"`
-	Lines          []SaleLine   `json:"lines"`
-	Total          Money        `json:"total"`
-	Discount       Money        `json:"discount"`
-	VAT            []VATAmount  `json:"vat"`
-	Payments       []Payment    `json:"payments"`
-	Change         Money        `json:"change"`
-	Customer       *CustomerRef `json:"customer,omitempty"`
-	StoreSeq       uint64       `json:"storeseq"`
-	CreatedAt      time.Time    `json:"created_at"`
-	IdempotencyKey string       `json:"idempotency_key"`
+	ID          string       `json:"id"`
+	ReceiptNo   int64        `json:"receipt_no"`
+	StoreID     string       `json:"store_id"`
+	TerminalID  string       `json:"terminal_id"`
+	CashierID   string       `json:"cashier_id"`
+	CashierName string       `json:"cashier_name"`
+	ShiftID     string       `json:"shift_id"`
+	Lines       []SaleLine   `json:"lines"`
+	Total       Money        `json:"total"`
+	Discount    Money        `json:"discount"`
+	VAT         []VATAmount  `json:"vat"`
+	Payments    []Payment    `json:"payments"`
+	Change      Money        `json:"change"`
+	Customer    *CustomerRef `json:"customer,omitempty"`
+	// Loyalty, when the shop knows the customer and central's rules: who
+	// they are, the points the sale was paid with and earned (at
+	// PointValue minor units a point), and what returns gave back and
+	// took back of those so far.
+	CustomerID     string    `json:"customer_id,omitempty"`
+	PointValue     int64     `json:"point_value,omitempty"`
+	PointsPaid     int64     `json:"points_paid,omitempty"`
+	PointsEarned   int64     `json:"points_earned,omitempty"`
+	PointsRefunded int64     `json:"points_refunded,omitempty"`
+	PointsReversed int64     `json:"points_reversed,omitempty"`
+	StoreSeq       uint64    `json:"storeseq"`
+	CreatedAt      time.Time `json:"created_at"`
+	IdempotencyKey string    `json:"idempotency_key"`
 	// Totals refunded so far, per tender, so returns go back where they came from.
 	RefundedCash int64 `json:"refunded_cash"`
 	RefundedCard int64 `json:"refunded_card"`
@@ -175,8 +187,28 @@ func (s *Sale) CardPaid() int64 {
 	return n
 }
 
-// CashPaid returns the net cash taken: total minus card (change already given).
-func (s *Sale) CashPaid() int64 { return s.Total.Amount - s.CardPaid() }
+// PaidWith returns the amount paid with method.
+func (s *Sale) PaidWith(method string) int64 {
+	var n int64
+	for _, p := range s.Payments {
+		if p.Method == method {
+			n += p.Amount.Amount
+		}
+	}
+	return n
+}
+
+// CashPaid returns the net cash taken: total minus every other tender
+// (change already given).
+func (s *Sale) CashPaid() int64 {
+	n := s.Total.Amount
+	for _, p := range s.Payments {
+		if p.Method != PaymentCash {
+			n -= p.Amount.Amount
+		}
+	}
+	return n
+}
 
 // ProductLookup finds a product for pricing; it returns nil when the SKU is
 // unknown.
@@ -337,27 +369,27 @@ func VATBreakdown(lines []SaleLine, currency string) []VATAmount {
 	return out
 }
 
-// settle checks the tenders against the total: together they cover it, card
-// never pays more than the total, and change comes only out of cash. (With
-// card <= total, change <= cash always holds; the last check stays as a
-// guard should the card rule ever change.)
+// settle checks the tenders against the total: together they cover it,
+// card and points never pay more than the total, and change comes only out
+// of cash. (With those <= total, change <= cash always holds; the last
+// check stays as a guard should the rules ever change.)
 func settle(reqs []PaymentRequest, total int64) ([]Payment, int64, error) {
-	var paid, card, cash int64
+	var paid, exact, cash int64
 	out := make([]Payment, 0, len(reqs))
 	for _, p := range reqs {
 		paid += p.Amount.Amount
-		if p.Method == PaymentCard {
-			card += p.Amount.Amount
-		} else {
+		if p.Method == PaymentCash {
 			cash += p.Amount.Amount
+		} else {
+			exact += p.Amount.Amount
 		}
 		out = append(out, Payment(p))
 	}
 	switch {
 	case paid < total:
 		return nil, 0, FieldErrorf("payments", "payments of %d do not cover the total of %d", paid, total)
-	case card > total:
-		return nil, 0, FieldErrorf("payments", "card payments of %d exceed the total of %d", card, total)
+	case exact > total:
+		return nil, 0, FieldErrorf("payments", "card and points payments of %d exceed the total of %d", exact, total)
 	case paid-total > cash:
 		return nil, 0, FieldErrorf("payments", "change of %d exceeds the cash tendered", paid-total)
 	}

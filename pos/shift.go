@@ -69,18 +69,20 @@ func (r *CashMovementRequest) Validate(currency string) error {
 // ShiftTotals are a shift's running totals, updated in the same transaction
 // as every sale, return and cash movement, so X and Z reports never rescan.
 type ShiftTotals struct {
-	Sales        int64            `json:"sales"`
-	Returns      int64            `json:"returns"`
-	SalesTotal   int64            `json:"sales_total"`
-	SalesCash    int64            `json:"sales_cash"` // net of change
-	SalesCard    int64            `json:"sales_card"`
-	ReturnsTotal int64            `json:"returns_total"`
-	RefundsCash  int64            `json:"refunds_cash"`
-	RefundsCard  int64            `json:"refunds_card"`
-	Discounts    int64            `json:"discounts"`
-	CashIn       int64            `json:"cash_in"`
-	CashOut      int64            `json:"cash_out"`
-	VAT          []ShiftVATTotals `json:"vat"`
+	Sales         int64            `json:"sales"`
+	Returns       int64            `json:"returns"`
+	SalesTotal    int64            `json:"sales_total"`
+	SalesCash     int64            `json:"sales_cash"` // net of change
+	SalesCard     int64            `json:"sales_card"`
+	SalesPoints   int64            `json:"sales_points,omitempty"` // paid with loyalty points, in money
+	ReturnsTotal  int64            `json:"returns_total"`
+	RefundsCash   int64            `json:"refunds_cash"`
+	RefundsCard   int64            `json:"refunds_card"`
+	RefundsPoints int64            `json:"refunds_points,omitempty"` // given back as points, in money
+	Discounts     int64            `json:"discounts"`
+	CashIn        int64            `json:"cash_in"`
+	CashOut       int64            `json:"cash_out"`
+	VAT           []ShiftVATTotals `json:"vat"`
 }
 
 // ShiftVATTotals are the gross and VAT amounts of one rate over a shift.
@@ -97,6 +99,7 @@ func (t *ShiftTotals) AddSale(s *Sale) {
 	t.Sales++
 	t.SalesTotal += s.Total.Amount
 	t.SalesCard += s.CardPaid()
+	t.SalesPoints += s.PaidWith(PaymentPoints)
 	t.SalesCash += s.CashPaid()
 	t.Discounts += s.Discount.Amount
 	for _, v := range s.VAT {
@@ -112,6 +115,7 @@ func (t *ShiftTotals) AddReturn(r *Return) {
 	t.ReturnsTotal += r.Total.Amount
 	t.RefundsCash += r.RefundCash()
 	t.RefundsCard += r.RefundCard()
+	t.RefundsPoints += r.refunded(PaymentPoints)
 	for _, v := range r.VAT {
 		x := t.rate(v.Rate)
 		x.ReturnsGross += v.Gross.Amount

@@ -7,9 +7,10 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// applyCustomers stores or deletes the customer profiles of a message and
-// keeps the phone and card indexes in step.
-func applyCustomers(tx *bbolt.Tx, version uint64, items []pos.Customer) (int, error) {
+// applyCustomers stores or deletes the customer profiles of a message,
+// keeps the phone and card indexes in step, and drops this shop's points
+// changes that central's balance now counts.
+func applyCustomers(tx *bbolt.Tx, store string, version uint64, items []pos.Customer) (int, error) {
 	applied := 0
 	for _, i := range lastIndexes(len(items), func(i int) string { return items[i].ID }) {
 		c := &items[i]
@@ -20,6 +21,9 @@ func applyCustomers(tx *bbolt.Tx, version uint64, items []pos.Customer) (int, er
 		}
 		applied++
 		if err := putCustomer(tx, c); err != nil {
+			return 0, err
+		}
+		if err := dropCounted(tx, store, c); err != nil {
 			return 0, err
 		}
 	}

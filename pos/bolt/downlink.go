@@ -69,7 +69,9 @@ func (s *DownlinkService) apply(tx *bbolt.Tx, version uint64, items any, now tim
 	case []pos.PriceItem:
 		return applyPrices(tx, version, items, now)
 	case []pos.Customer:
-		return applyCustomers(tx, version, items)
+		return applyCustomers(tx, s.db.StoreID, version, items)
+	case []pos.LoyaltyRules:
+		return applyLoyalty(tx, version, items)
 	case []pos.RemoteStock:
 		return applyRemoteStock(tx, version, items)
 	case []pos.Pickup:

@@ -105,6 +105,11 @@ func (s *SaleService) createReturn(tx *bbolt.Tx, sess *pos.Session, ids returnID
 	if err := s.recordReturn(tx, ret, sale, shift, k, hash); err != nil {
 		return nil, false, err
 	}
+	if sale != nil {
+		if err := s.db.returnLoyalty(tx, ret, sale.PointValue); err != nil {
+			return nil, false, err
+		}
+	}
 	return ret, true, nil
 }
 

@@ -104,12 +104,20 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string
 	if err != nil {
 		return nil, false, err
 	}
-	pct, err := personalPercent(tx, req.Customer)
+	cust, err := customerOf(tx, req.Customer)
 	if err != nil {
 		return nil, false, err
 	}
+	var pct int64
+	if cust != nil {
+		pct = cust.DiscountPercent
+	}
 	lookup := func(sku string) (*pos.Product, error) { return findProduct(tx, sku) }
 	sale, err := pos.PriceSaleFor(priced, lookup, now, s.db.Currency, pct)
+	if err != nil {
+		return nil, false, err
+	}
+	loyalty, err := planLoyalty(tx, sale, cust, now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -119,6 +127,9 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string
 	shift.Totals.AddSale(sale)
 	// All checks are done: from here on only writes.
 	if err := s.recordSale(tx, sale, shift, k, hash); err != nil {
+		return nil, false, err
+	}
+	if err := s.db.recordLoyalty(tx, loyalty, sale.ID, sale.TerminalID, now); err != nil {
 		return nil, false, err
 	}
 	if res != nil {
@@ -169,12 +180,12 @@ func takeReservation(tx *bbolt.Tx, req *pos.SaleRequest, now time.Time) (*takenR
 	return &takenReservation{key: key, rec: rec}, &priced, nil
 }
 
-// personalPercent returns the personal discount of the customer a sale
-// names, by phone or else by card; 0 when the shop does not know them
-// (no error: the sale goes on at the shelf price).
-func personalPercent(tx *bbolt.Tx, ref *pos.CustomerRef) (int64, error) {
+// customerOf returns the customer a sale names, by phone or else by card;
+// nil when the shop does not know them (no error: the sale goes on at the
+// shelf price, and earns nothing).
+func customerOf(tx *bbolt.Tx, ref *pos.CustomerRef) (*pos.Customer, error) {
 	if ref == nil {
-		return 0, nil
+		return nil, nil
 	}
 	var c *pos.Customer
 	var err error
@@ -184,10 +195,7 @@ func personalPercent(tx *bbolt.Tx, ref *pos.CustomerRef) (int64, error) {
 	if c == nil && err == nil && ref.Card != "" {
 		c, err = customerByIndex(tx, bucketCustomersByCard, ref.Card)
 	}
-	if c == nil || err != nil {
-		return 0, err
-	}
-	return c.DiscountPercent, nil
+	return c, err
 }
 
 // recordSale writes the sale event first (to learn its storeseq), then the

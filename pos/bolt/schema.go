@@ -52,6 +52,7 @@ var migrations = []func(tx *bbolt.Tx, now time.Time) error{
 	migrateV5,
 	migrateV6,
 	migrateV7,
+	migrateLoyalty,
 }
 
 // SchemaVersion is the schema this build writes.

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/storeedge/storeedge/pos"
@@ -92,7 +93,7 @@ func (req *DownlinkRequest) Validate() error {
 	case req.Store != "" && !storesync.ValidStoreID(req.Store):
 		return pos.FieldErrorf("store", "store must be 1-64 of a-z, 0-9, - and _ (omit it for every shop)")
 	case !pos.ValidStream(req.Stream):
-		return pos.FieldErrorf("stream", "stream must be one of catalog, prices, customers, stock, pickups")
+		return pos.FieldErrorf("stream", "stream must be one of %s", strings.Join(pos.Streams, ", "))
 	case len(req.Items) == 0 || len(req.Items) > pos.MaxDownlinkItems:
 		return pos.FieldErrorf("items", "a message has 1 to %d items", pos.MaxDownlinkItems)
 	}
@@ -182,7 +183,7 @@ func pullParams(store, stream, sinceText, limitText string) (since int64, limit 
 		return 0, 0, pos.FieldErrorf("store", "store must be 1-64 of a-z, 0-9, - and _")
 	}
 	if !pos.ValidStream(stream) {
-		return 0, 0, pos.FieldErrorf("stream", "stream must be one of catalog, prices, customers, stock, pickups")
+		return 0, 0, pos.FieldErrorf("stream", "stream must be one of %s", strings.Join(pos.Streams, ", "))
 	}
 	if sinceText != "" {
 		v, err := strconv.ParseUint(sinceText, 10, 64)
