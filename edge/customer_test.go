@@ -38,7 +38,7 @@ func TestLookupCustomer(t *testing.T) {
 			res, body := s.do(t, "GET", "/api/v1/customers/lookup?"+tt.query, "")
 			wantJSON(t, res, body, http.StatusOK, nil)
 			want := `{"id":"cu-7","name":"Maria","phone":"+79161234567","card":"LC-0042",` +
-				`"discount_percent":5,"loyalty_points":1250}`
+				`"discount_percent":5,"loyalty_points":1250,"points_balance":1250,"offline_points_cap":0}`
 			if got := string(body); got != want {
 				t.Fatalf("body=%s\nwant %s", got, want)
 			}
@@ -80,4 +80,64 @@ func TestLookupCustomer_NotConfigured(t *testing.T) {
 	s := newServer(t)
 	res, body := s.do(t, "GET", "/api/v1/customers/lookup?card=LC-0042", "")
 	wantProblem(t, res, body, http.StatusServiceUnavailable, "unavailable", "")
+}
+
+func TestLookupCustomer_Points(t *testing.T) {
+	s := newServer(t)
+	s.CustomerService = &mock.CustomerService{}
+	s.LoyaltyService = &mock.LoyaltyService{FindAccountFn: func(_ context.Context, phone, card string) (*pos.CustomerAccount, error) {
+		c := maria
+		c.Tier = "Золото"
+		return &pos.CustomerAccount{Customer: c, PointsBalance: 1300, OfflinePointsCap: 300, PointValue: 100, MaxRedeemPct: 50}, nil
+	}}
+	res, body := s.do(t, "GET", "/api/v1/customers/lookup?card=LC-0042", "")
+	wantJSON(t, res, body, http.StatusOK, nil)
+	want := `{"id":"cu-7","name":"Maria","phone":"+79161234567","card":"LC-0042","tier":"Золото",` +
+		`"discount_percent":5,"loyalty_points":1250,"points_balance":1300,"offline_points_cap":300,` +
+		`"point_value":100,"max_redeem_pct":50}`
+	if got := string(body); got != want {
+		t.Fatalf("body=%s\nwant %s", got, want)
+	}
+}
+
+func TestRegisterCustomer(t *testing.T) {
+	s := newServer(t)
+	var got *pos.CustomerRegistration
+	s.LoyaltyService = &mock.LoyaltyService{RegisterCustomerFn: func(_ context.Context, req *pos.CustomerRegistration) (*pos.CustomerAccount, error) {
+		if req.Phone == "+79160000000" {
+			return nil, &pos.Error{Code: pos.CodeConflict, Field: "phone", Message: "taken"}
+		}
+		got = req
+		return &pos.CustomerAccount{Customer: pos.Customer{ID: "c-1", Phone: req.Phone, Name: req.Name}}, nil
+	}}
+	res, body := s.do(t, "POST", "/api/v1/customers", `{"phone":"8 916 555-01-02","name":"Ольга","consent_messages":true}`)
+	wantJSON(t, res, body, http.StatusCreated, nil)
+	if got == nil || got.Phone != "+79165550102" || !got.Consent {
+		t.Fatalf("registered %+v", got)
+	}
+	if loc := res.Header.Get("Location"); loc != "/api/v1/customers/lookup?phone=%2B79165550102" {
+		t.Fatalf("Location %q", loc)
+	}
+	for _, tt := range []struct {
+		name, body string
+		status     int
+		code       string
+		field      string
+	}{
+		{"ErrTaken", `{"phone":"+79160000000","name":"A"}`, http.StatusConflict, pos.CodeConflict, "phone"},
+		{"ErrPhone", `{"phone":"call me","name":"A"}`, http.StatusBadRequest, pos.CodeValidationFailed, "phone"},
+		{"ErrName", `{"phone":"+79165550103","name":""}`, http.StatusBadRequest, pos.CodeValidationFailed, "name"},
+		{"ErrLanguage", `{"phone":"+79165550103","name":"A","language":"de"}`, http.StatusBadRequest, pos.CodeValidationFailed, "language"},
+		{"ErrUnknownField", `{"phone":"+79165550103","name":"A","points":1000}`, http.StatusBadRequest, pos.CodeValidationFailed, "points"},
+		{"ErrJSON", `{"phone":`, http.StatusBadRequest, pos.CodeValidationFailed, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got = nil
+			res, body := s.do(t, "POST", "/api/v1/customers", tt.body)
+			wantProblem(t, res, body, tt.status, tt.code, tt.field)
+			if got != nil {
+				t.Fatal("a bad registration reached the service")
+			}
+		})
+	}
 }

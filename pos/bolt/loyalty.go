@@ -294,6 +294,7 @@ func account(tx *bbolt.Tx, c *pos.Customer, now time.Time) (*pos.CustomerAccount
 		return acc, err
 	}
 	acc.OfflinePointsCap = burnable(tx, rules, c, now)
+	acc.PointValue, acc.MaxRedeemPct = rules.PointValue, rules.MaxRedeemPct
 	return acc, nil
 }
 
