@@ -45,13 +45,29 @@ func (s *Server) registerCustomerRoutes(app *fiber.App) {
 	app.Post("/api/v1/customers", s.authenticate, s.handleRegisterCustomer)
 }
 
-// handleLookupCustomer finds a customer by ?phone= (any usual notation) or
-// ?card=, exactly one of them.
+// handleLookupCustomer finds a customer by ?phone= (any usual notation),
+// ?card= (the loyalty card's barcode) or ?token= (the QR the chain's app
+// shows: the customer token the shopper's page knows them by, so the till
+// and the page price the same customer alike), exactly one of them.
 func (s *Server) handleLookupCustomer(c fiber.Ctx) error {
 	if s.CustomerService == nil {
 		return pos.Errorf(codeUnavailable, "Customer lookup is not set up on this server.")
 	}
-	phone, card, err := lookupQuery(c.Query("phone"), c.Query("card"))
+	phone, card := c.Query("phone"), c.Query("card")
+	if tok := strings.TrimSpace(c.Query("token")); tok != "" {
+		if phone != "" || card != "" {
+			return pos.FieldErrorf("token", "give a phone, a card or a token, one of them")
+		}
+		_, p, err := pos.VerifyCustomerToken(s.CustomerTokenKey, tok, s.now())
+		if err != nil {
+			return pos.FieldErrorf("token", "the app's code is not valid or has expired: ask for the card or the phone")
+		}
+		if p == "" {
+			return pos.FieldErrorf("token", "this app code names no phone: ask for the card")
+		}
+		phone = p
+	}
+	phone, card, err := lookupQuery(phone, card)
 	if err != nil {
 		return err
 	}

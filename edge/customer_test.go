@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/storeedge/storeedge/pos"
 	"github.com/storeedge/storeedge/pos/mock"
@@ -138,6 +139,33 @@ func TestRegisterCustomer(t *testing.T) {
 			if got != nil {
 				t.Fatal("a bad registration reached the service")
 			}
+		})
+	}
+}
+
+func TestLookupCustomer_AppToken(t *testing.T) {
+	s := newServer(t)
+	s.CustomerTokenKey = []byte("chain-key")
+	s.CustomerService = &mock.CustomerService{FindCustomerFn: func(_ context.Context, phone, card string) (*pos.Customer, error) {
+		if phone == maria.Phone {
+			c := maria
+			return &c, nil
+		}
+		return nil, pos.Errorf(pos.CodeNotFound, "no")
+	}}
+	tok := pos.SignCustomerToken(s.CustomerTokenKey, maria.ID, maria.Phone, s.Now().Add(time.Hour))
+	res, body := s.do(t, "GET", "/api/v1/customers/lookup?token="+tok, "")
+	wantJSON(t, res, body, http.StatusOK, nil)
+	for _, tt := range []struct{ name, query string }{
+		{"ErrForged", "token=" + pos.SignCustomerToken([]byte("other"), maria.ID, maria.Phone, s.Now().Add(time.Hour))},
+		{"ErrExpired", "token=" + pos.SignCustomerToken(s.CustomerTokenKey, maria.ID, maria.Phone, s.Now().Add(-time.Hour))},
+		{"ErrNoPhone", "token=" + pos.SignCustomerToken(s.CustomerTokenKey, maria.ID, "", s.Now().Add(time.Hour))},
+		{"ErrGarbage", "token=abc"},
+		{"ErrAndPhone", "token=" + tok + "&phone=%2B79161234567"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, body := s.do(t, "GET", "/api/v1/customers/lookup?"+tt.query, "")
+			wantProblem(t, res, body, http.StatusBadRequest, pos.CodeValidationFailed, "token")
 		})
 	}
 }
