@@ -336,3 +336,28 @@ func (s *LoyaltyService) RegisterCustomer(ctx context.Context, req *pos.Customer
 	})
 	return acc, err
 }
+
+// SeedLoyalty stores loyalty rules and customers for a demo shop without
+// claiming any stream version, so central's first real messages still
+// replace them.
+func SeedLoyalty(ctx context.Context, db *DB, rules *pos.LoyaltyRules, customers []pos.Customer) error {
+	if err := rules.Validate(); err != nil {
+		return err
+	}
+	for i := range customers {
+		if err := customers[i].Validate(); err != nil {
+			return err
+		}
+	}
+	return db.update(ctx, false, func(tx *bbolt.Tx) error {
+		if err := putJSON(tx.Bucket(bucketLoyalty), []byte(rules.ID), rules); err != nil {
+			return err
+		}
+		for i := range customers {
+			if err := putCustomer(tx, &customers[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

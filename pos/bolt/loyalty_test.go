@@ -142,7 +142,7 @@ func TestLoyalty_Refusals(t *testing.T) {
 		pos.Customer{ID: "bob", Phone: "+79990000002", Name: "Боб", LoyaltyPoints: 100}), 1)
 	sales := bolt.NewSaleService(db)
 	milk2 := pos.SaleLineRequest{SKU: "MILK", Qty: 2} // 179.80: points pay at most 89.90
-	tv := pos.SaleLineRequest{SKU: "TV", Qty: 1}     // 29 990.00
+	tv := pos.SaleLineRequest{SKU: "TV", Qty: 1}      // 29 990.00
 	bob := func(req *pos.SaleRequest) *pos.SaleRequest {
 		req.Customer = &pos.CustomerRef{Phone: "+79990000002"}
 		return req
