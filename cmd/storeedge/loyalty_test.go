@@ -130,6 +130,11 @@ func TestLoyalty_TwoShopsOffline(t *testing.T) {
 	t.Logf("central: balance %d = B %d + earned %d - burned %d, %d ledger rows", acc.PointsBalance, loyaltyBalance, earned, burned, len(acc.Ledger))
 	for _, s := range shops {
 		waitLookupPoints(t, s, want)
+		var refusal struct{ Code string }
+		s.tills[0].must(t, 422, "POST", "/api/v1/sales", pointsSale(1), map[string]string{"Idempotency-Key": uuid.NewString()}, &refusal)
+		if refusal.Code != "insufficient_points" {
+			t.Fatalf("%s: a points sale on a balance of %d was refused with %q, want insufficient_points", s.store, want, refusal.Code)
+		}
 		s.proc.stop(t)
 		if got := edgeBalance(t, s); got != want {
 			t.Fatalf("%s: the till's balance is %d, central's %d", s.store, got, want)

@@ -2,6 +2,7 @@ package central_test
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -192,5 +193,76 @@ func TestLoyalty_OfficeBase(t *testing.T) {
 	}
 	if code := getJSON(t, viewer, c.URL()+"/api/v1/customers/cust-1/loyalty?limit=x", nil); code != http.StatusBadRequest {
 		t.Fatalf("bad limit: %d, want 400", code)
+	}
+}
+
+// TestLoyalty_Quarantine: a loyalty event central cannot book is kept in
+// quarantine and acked past; the shop's other points still count.
+func TestLoyalty_Quarantine(t *testing.T) {
+	h := newLabHarness(t)
+	c := h.startCentral(t)
+	admin := h.addToken(t, central.RoleAdmin)
+	post(t, admin, c.URL()+"/api/v1/downlink", map[string]any{"stream": "customers", "items": []any{
+		map[string]any{"id": "cust-1", "phone": "+79161234567"}}}, nil)
+	s := newShop("s4")
+	s.addPoints(t, pos.EventLoyaltyAccrued, "", "sale-1", "", 10) // no customer
+	s.addPoints(t, pos.EventLoyaltyAccrued, "cust-1", "sale-2", "", 0)
+	s.addPoints(t, pos.EventLoyaltyAccrued, "cust-1", "sale-3", "", 30)
+	h.publish(t, s.store, s.batch(1, 3))
+	h.acks.wait(t, s.store, s.epoch, 3, 1)
+	if got, want := h.count(t, `SELECT count(*) FROM quarantine WHERE store = 's4' AND stored`), 2; got != want {
+		t.Fatalf("quarantined=%d, want %d", got, want)
+	}
+	if acc := loyalty(t, c, admin, "cust-1"); acc.PointsBalance != 30 || len(acc.Ledger) != 1 {
+		t.Fatalf("account=%+v, want 30 points from one row", acc)
+	}
+}
+
+// TestLoyalty_ReplicasKeepVersionsInOrder: two shops' points for one
+// customer applied by two replicas at once. With accruals only, the
+// balance can only grow, so every customers message must carry at least
+// the balance of every lower version: a higher version is never older.
+func TestLoyalty_ReplicasKeepVersionsInOrder(t *testing.T) {
+	h := newLabHarness(t)
+	c := h.startCentral(t)
+	h.startCentral(t)
+	dl := h.watchDownlink(t)
+	admin := h.addToken(t, central.RoleAdmin)
+	post(t, admin, c.URL()+"/api/v1/downlink", map[string]any{"stream": "customers", "items": []any{
+		map[string]any{"id": "cust-1", "phone": "+79161234567"}}}, nil)
+	shops := []*shop{newShop("r1"), newShop("r2")}
+	for _, s := range shops {
+		for i := range 40 {
+			s.addPoints(t, pos.EventLoyaltyAccrued, "cust-1", "sale-"+s.store+"-"+strconv.Itoa(i), "", 1)
+		}
+	}
+	for from := uint64(1); from <= 40; from += 4 {
+		for _, s := range shops {
+			h.publish(t, s.store, s.batch(from, from+3))
+		}
+	}
+	for _, s := range shops {
+		h.acks.wait(t, s.store, s.epoch, 40, 1)
+	}
+	dl.waitBalance(t, "cust-1", 80)
+	rows, err := h.db.Query(t.Context(), `SELECT version, (items->0->>'loyalty_points')::bigint FROM downlink
+		WHERE stream = 'customers' ORDER BY version`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	prev := int64(-1)
+	for rows.Next() {
+		var v, points int64
+		if err := rows.Scan(&v, &points); err != nil {
+			t.Fatal(err)
+		}
+		if points < prev {
+			t.Fatalf("version %d carries %d points, below an earlier version's %d", v, points, prev)
+		}
+		prev = points
+	}
+	if prev != 80 {
+		t.Fatalf("the newest balance is %d, want 80", prev)
 	}
 }
