@@ -162,20 +162,23 @@ func waitDownlink(t *testing.T, s *shop, stream string, version uint64) {
 }
 
 // waitLookupPoints waits until the shop's profile of the customer carries
-// central's balance: a new customers item came down.
+// central's balance (a new customers item came down) and the till's
+// points_balance is that balance: the shop's pending changes central
+// counted are not added twice.
 func waitLookupPoints(t *testing.T, s *shop, want int64) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var c struct {
 			LoyaltyPoints int64 `json:"loyalty_points"`
+			PointsBalance int64 `json:"points_balance"`
 		}
 		s.tills[0].must(t, 200, "GET", "/api/v1/customers/lookup?phone=%2B79161234567", nil, nil, &c)
-		if c.LoyaltyPoints == want {
+		if c.LoyaltyPoints == want && c.PointsBalance == want {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: the customer's loyalty_points is %d, want central's %d", s.store, c.LoyaltyPoints, want)
+			t.Fatalf("%s: the customer's loyalty_points is %d and points_balance %d, want central's %d", s.store, c.LoyaltyPoints, c.PointsBalance, want)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
