@@ -121,6 +121,9 @@ type Server struct {
 	CustomerService    pos.CustomerService
 	RemoteStockService pos.RemoteStockService
 	PickupService      pos.PickupService
+	// OrderService takes staff's endless-aisle orders (POST /api/v1/orders
+	// with a token); nil: such a request answers 503.
+	OrderService pos.OrderService
 }
 
 // NewServer returns a server with the defaults above, the till role on, the
@@ -277,6 +280,11 @@ func (s *Server) registerRoutes(app *fiber.App) {
 	// serves it on its own.
 	app.Post("/api/v1/logout", s.handleLogout)
 	app.Get("/api/v1/sync/status", s.authenticate, s.handleSyncStatus)
+	if s.TillEnabled {
+		// Before the shopper's route of the same path, which gets every
+		// request without a token (order.go).
+		s.registerStaffOrderRoute(app)
+	}
 	if s.ShopperEnabled {
 		s.registerShopperRoutes(app)
 	}
