@@ -1,6 +1,7 @@
 package pos_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -266,5 +267,26 @@ func TestShiftTotals_Online(t *testing.T) {
 	}
 	if got, want := r.ExpectedCash, pos.M(500000, rub); got != want {
 		t.Fatalf("ExpectedCash=%v, want %v: online money never reaches the drawer", got, want)
+	}
+}
+
+// TestPlanReturn_Online checks that returning goods of a prepaid order
+// owes the money back to the online payment, never out of the drawer.
+func TestPlanReturn_Online(t *testing.T) {
+	s, err := pos.PickupSale(order(true), shop(), saleTime, rub, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustPlanReturn(t, s, pos.ReturnLineRequest{SKU: "MILK", Qty: 1})
+	if got, want := fmt.Sprint(r.Refunds), fmt.Sprint([]pos.Payment{{Method: pos.PaymentOnline, Amount: pos.M(8990, rub)}}); got != want {
+		t.Fatalf("refunds=%s, want %s", got, want)
+	}
+	if r.RefundCash() != 0 || s.RefundedOnline != 8990 {
+		t.Fatalf("cash=%d refunded online=%d", r.RefundCash(), s.RefundedOnline)
+	}
+	var tot pos.ShiftTotals
+	tot.AddReturn(r)
+	if tot.RefundsOnline != 8990 || tot.RefundsCash != 0 {
+		t.Fatalf("totals=%+v", tot)
 	}
 }

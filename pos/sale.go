@@ -159,6 +159,9 @@ type Sale struct {
 	// Totals refunded so far, per tender, so returns go back where they came from.
 	RefundedCash int64 `json:"refunded_cash"`
 	RefundedCard int64 `json:"refunded_card"`
+	// RefundedOnline went back to an online payment (a prepaid pickup's):
+	// central refunds it, never the drawer.
+	RefundedOnline int64 `json:"refunded_online,omitempty"`
 }
 
 // CardPaid returns the amount paid by card.

@@ -80,6 +80,7 @@ type ShiftTotals struct {
 	RefundsCash   int64            `json:"refunds_cash"`
 	RefundsCard   int64            `json:"refunds_card"`
 	RefundsPoints int64            `json:"refunds_points,omitempty"` // given back as points, in money
+	RefundsOnline int64            `json:"refunds_online,omitempty"` // owed back to online payments (central pays)
 	Discounts     int64            `json:"discounts"`
 	CashIn        int64            `json:"cash_in"`
 	CashOut       int64            `json:"cash_out"`
@@ -118,6 +119,7 @@ func (t *ShiftTotals) AddReturn(r *Return) {
 	t.RefundsCash += r.RefundCash()
 	t.RefundsCard += r.RefundCard()
 	t.RefundsPoints += r.refunded(PaymentPoints)
+	t.RefundsOnline += r.refunded(PaymentOnline)
 	for _, v := range r.VAT {
 		x := t.rate(v.Rate)
 		x.ReturnsGross += v.Gross.Amount
@@ -225,7 +227,7 @@ func (s *Shift) Report() *ShiftReport {
 	r := &ShiftReport{
 		Kind: "X", Shift: s, ReceiptCount: s.LastReceiptNo,
 		Sales:     TenderTotals{Count: t.Sales, Total: M(t.SalesTotal, cur), Cash: M(t.SalesCash, cur), Card: M(t.SalesCard, cur), Online: M(t.SalesOnline, cur)},
-		Returns:   TenderTotals{Count: t.Returns, Total: M(t.ReturnsTotal, cur), Cash: M(t.RefundsCash, cur), Card: M(t.RefundsCard, cur), Online: M(0, cur)},
+		Returns:   TenderTotals{Count: t.Returns, Total: M(t.ReturnsTotal, cur), Cash: M(t.RefundsCash, cur), Card: M(t.RefundsCard, cur), Online: M(t.RefundsOnline, cur)},
 		Net:       M(t.SalesTotal-t.ReturnsTotal, cur),
 		Discounts: M(t.Discounts, cur),
 		CashIn:    M(t.CashIn, cur), CashOut: M(t.CashOut, cur),
