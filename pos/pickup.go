@@ -22,6 +22,7 @@ const DefaultNoShowAfter = 7 * 24 * time.Hour
 type PickupEvent struct {
 	ID             string    `json:"id"`
 	OrderNo        string    `json:"order_no"`
+	Phone          string    `json:"phone,omitempty"` // whom central tells (pickup.ready)
 	Status         string    `json:"status"`
 	PreviousStatus string    `json:"previous_status"`
 	At             time.Time `json:"at"`

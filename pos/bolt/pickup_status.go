@@ -228,7 +228,7 @@ func (db *DB) movePickup(tx *bbolt.Tx, sess *pos.Session, id string, m pickupMov
 	if err != nil {
 		return nil, err
 	}
-	local.PickupEvent = pos.PickupEvent{ID: p.ID, OrderNo: p.OrderNo, Status: m.to, PreviousStatus: p.Status,
+	local.PickupEvent = pos.PickupEvent{ID: p.ID, OrderNo: p.OrderNo, Phone: p.Phone, Status: m.to, PreviousStatus: p.Status,
 		At: now, Terminal: instoreTerminal, ApprovedBy: m.approvedBy, Reason: m.reason}
 	if sess != nil {
 		local.Terminal, local.Cashier, local.CashierName = sess.TerminalID, sess.CashierID, sess.CashierName

@@ -136,7 +136,7 @@ func TestPickupService_Moves(t *testing.T) {
 		if _, err := s.StartPicking(ctx, "o1"); err != nil {
 			t.Fatal(err)
 		}
-		want := pos.PickupEvent{ID: "o1", OrderNo: "A-o1", Status: pos.PickupPicking, PreviousStatus: pos.PickupReceived,
+		want := pos.PickupEvent{ID: "o1", OrderNo: "A-o1", Phone: "+79123456789", Status: pos.PickupPicking, PreviousStatus: pos.PickupReceived,
 			At: t0, Terminal: "t1", Cashier: "c1", CashierName: "c1"}
 		evs := pickupEvents(t, db, pos.EventPickupPicking)
 		if len(evs) != 1 || evs[0] != want {
