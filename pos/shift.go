@@ -205,8 +205,9 @@ type TenderTotals struct {
 	Total Money `json:"total"`
 	Cash  Money `json:"cash"`
 	Card  Money `json:"card"`
-	// Online is what orders paid online brought in, handed over in the
-	// shift: no drawer money, but on the receipts (zero for returns).
+	// Online is what orders paid online brought in when handed over in
+	// the shift (for returns: what is owed back to those payments). It is
+	// on the receipts but never in the drawer.
 	Online Money `json:"online"`
 }
 
