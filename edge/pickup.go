@@ -184,7 +184,7 @@ func (s *Server) handleMovePickup(move func(pos.PickupService, context.Context, 
 // handleClosePickup returns the handler of cancel and no-show: the body
 // is optional ({"approval":{...},"reason":"..."}); a cashier needs a
 // manager's approval in it, a manager at the till does not.
-func (s *Server) handleClosePickup(close func(pos.PickupService, context.Context, string, *pos.PickupCloseRequest) (*pos.Pickup, error)) fiber.Handler {
+func (s *Server) handleClosePickup(closeFn func(pos.PickupService, context.Context, string, *pos.PickupCloseRequest) (*pos.Pickup, error)) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		if s.PickupService == nil {
 			return errNoPickups
@@ -200,7 +200,7 @@ func (s *Server) handleClosePickup(close func(pos.PickupService, context.Context
 		if err := req.Validate(); err != nil {
 			return err
 		}
-		p, err := close(s.PickupService, c.Context(), id, &req)
+		p, err := closeFn(s.PickupService, c.Context(), id, &req)
 		if err != nil {
 			return err
 		}

@@ -124,20 +124,20 @@ func (s *PickupService) MarkPickupReady(ctx context.Context, id string) (*pos.Pi
 // unauthorized, validation_failed, forbidden, not_found, conflict,
 // storage_full.
 func (s *PickupService) CancelPickup(ctx context.Context, id string, req *pos.PickupCloseRequest) (*pos.Pickup, error) {
-	return s.close(ctx, id, pos.PickupCancelled, req)
+	return s.closeOrder(ctx, id, pos.PickupCancelled, req)
 }
 
 // MarkNoShow releases a ready order with a manager's approval. Codes:
 // unauthorized, validation_failed, forbidden, not_found, conflict,
 // storage_full.
 func (s *PickupService) MarkNoShow(ctx context.Context, id string, req *pos.PickupCloseRequest) (*pos.Pickup, error) {
-	return s.close(ctx, id, pos.PickupNoShow, req)
+	return s.closeOrder(ctx, id, pos.PickupNoShow, req)
 }
 
-// close checks the request and the order before it asks for the
+// closeOrder checks the request and the order before it asks for the
 // manager's PIN (a wrong PIN counts against the manager: no order to
 // close is no reason to count one), then moves the order.
-func (s *PickupService) close(ctx context.Context, id, to string, req *pos.PickupCloseRequest) (*pos.Pickup, error) {
+func (s *PickupService) closeOrder(ctx context.Context, id, to string, req *pos.PickupCloseRequest) (*pos.Pickup, error) {
 	sess, err := sessionFrom(ctx)
 	if err != nil {
 		return nil, err
