@@ -520,3 +520,37 @@ func TestPickupService_Concurrent(t *testing.T) {
 		t.Fatalf("sales=%d, want %d", got, want)
 	}
 }
+
+// TestPickupService_CollectWithPoints checks that an order paid at the
+// counter takes points as a sale at the till does, under the same rules.
+func TestPickupService_CollectWithPoints(t *testing.T) {
+	db := MustOpenDB(t)
+	db.Now = func() time.Time { return t0 }
+	ctx := seedLoyalty(t, db)
+	order := milkOrder("m1", t0)
+	order.Phone = annPhone
+	mustApply(t, bolt.NewDownlinkService(db), msg(t, pos.StreamPickups, 1, order), 1)
+	s := bolt.NewPickupService(db)
+	mustMove(t, ctx, s, "m1", s.MarkPickupReady)
+	pay := func(points, cash int64) *pos.PickupCollectRequest {
+		return &pos.PickupCollectRequest{Payments: []pos.PaymentRequest{
+			{Method: pos.PaymentPoints, Amount: pos.M(points, "RUB")}, {Method: "cash", Amount: pos.M(cash, "RUB")}}}
+	}
+	t.Run("ErrOverLimit", func(t *testing.T) {
+		_, _, _, err := s.CollectPickup(ctx, "m1", "k1", pay(15000, 9000)) // more than half of 240.00
+		if got := pos.ErrorCode(err); got != pos.CodePointsLimit {
+			t.Fatalf("code=%q (%v), want %q", got, err, pos.CodePointsLimit)
+		}
+	})
+	_, sale, _, err := s.CollectPickup(ctx, "m1", "k2", pay(10000, 14000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sale.CustomerID != "ann" || sale.PointsPaid != 100 {
+		t.Fatalf("sale customer=%q points paid=%d", sale.CustomerID, sale.PointsPaid)
+	}
+	if n := len(eventsOf(t, db, pos.EventLoyaltyRedeemed)); n != 1 {
+		t.Fatalf("redeemed events=%d, want 1", n)
+	}
+	mustAccount(t, bolt.NewLoyaltyService(db), 1000-100+sale.PointsEarned, 200)
+}
