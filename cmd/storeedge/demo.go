@@ -29,6 +29,9 @@ func seedDemo(ctx context.Context, db *bolt.DB, cfg *Config, out io.Writer) erro
 	if _, err := importProducts(ctx, catalog, items); err != nil {
 		return err
 	}
+	if err := seedDemoPickups(ctx, db, items, cfg.Currency); err != nil {
+		return err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# StoreEdge demo shop %s: %d products. Shell syntax: . %s\n", cfg.Store, len(items), demoCredentials)
 	auth := bolt.NewAuthService(db)

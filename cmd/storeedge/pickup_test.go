@@ -151,3 +151,31 @@ func TestServe_ClickAndCollect(t *testing.T) {
 	}
 	p.stop(t)
 }
+
+// TestServe_DemoPickups checks that --demo seeds click & collect orders
+// that hold their stock, so the cashier screen's walk-through has some.
+func TestServe_DemoPickups(t *testing.T) {
+	dir := t.TempDir()
+	p := startServe(t, dir, "--demo")
+	c := demoClient(t, dir, p)
+	var list struct {
+		Items []struct {
+			ID      string
+			Prepaid bool
+			Items   []struct{ SKU string }
+		}
+		Counts map[string]int
+	}
+	c.must(t, 200, "GET", "/api/v1/pickups", nil, nil, &list)
+	if len(list.Items) != 2 || list.Counts["received"] != 2 || list.Items[0].Prepaid == list.Items[1].Prepaid {
+		t.Fatalf("demo pickups %+v", list)
+	}
+	var prod struct {
+		Stock struct{ Reserved int64 }
+	}
+	c.must(t, 200, "GET", "/api/v1/products/"+list.Items[0].Items[0].SKU, nil, nil, &prod)
+	if prod.Stock.Reserved == 0 {
+		t.Fatalf("a demo order holds no stock: %+v", prod)
+	}
+	p.stop(t)
+}
