@@ -47,6 +47,7 @@ var codes = map[string]codeInfo{
 	pos.CodeShiftOpen:          {http.StatusConflict, "Shift already open"},
 	pos.CodeShiftNotOpen:       {http.StatusConflict, "Shift not open"},
 	pos.CodeShiftClosed:        {http.StatusConflict, "Shift closed"},
+	pos.CodePickupNotReady:     {http.StatusConflict, "Pickup not ready"},
 	codePayloadTooLarge:        {http.StatusRequestEntityTooLarge, "Payload too large"},
 	codeUnsupportedMediaType:   {http.StatusUnsupportedMediaType, "Unsupported media type"},
 	codeHeaderTooLarge:         {http.StatusRequestHeaderFieldsTooLarge, "Request header fields too large"},

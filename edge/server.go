@@ -124,6 +124,9 @@ type Server struct {
 	// LoyaltyService adds points to the customer lookup and lets the till
 	// sign customers up (nil: central's balance only, no sign-up).
 	LoyaltyService pos.LoyaltyService
+	// OrderService takes staff's endless-aisle orders (POST /api/v1/orders
+	// with a token); nil: such a request answers 503.
+	OrderService pos.OrderService
 }
 
 // NewServer returns a server with the defaults above, the till role on, the
@@ -280,6 +283,11 @@ func (s *Server) registerRoutes(app *fiber.App) {
 	// serves it on its own.
 	app.Post("/api/v1/logout", s.handleLogout)
 	app.Get("/api/v1/sync/status", s.authenticate, s.handleSyncStatus)
+	if s.TillEnabled {
+		// Before the shopper's route of the same path, which gets every
+		// request without a token (order.go).
+		s.registerStaffOrderRoute(app)
+	}
 	if s.ShopperEnabled {
 		s.registerShopperRoutes(app)
 	}

@@ -21,8 +21,11 @@ const (
 	EventReservationExpired   = "ru.storeedge.reservation.expired"
 	EventReservationFulfilled = "ru.storeedge.reservation.fulfilled"
 	EventOrderRequested       = "ru.storeedge.order.requested"
-	EventPickupReady          = "ru.storeedge.pickup.ready"
+	EventPickupPicking        = "ru.storeedge.pickup.picking"
+	EventPickupReady          = "ru.storeedge.pickup.ready" // central tells the customer
 	EventPickupCollected      = "ru.storeedge.pickup.collected"
+	EventPickupNoShow         = "ru.storeedge.pickup.no_show"
+	EventPickupCancelled      = "ru.storeedge.pickup.cancelled"
 )
 
 // ReservationRequest is the body of POST /api/v1/reservations: a shopper

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Payment methods.
@@ -69,23 +68,8 @@ func (r *SaleRequest) Validate(currency string) error {
 			return FieldErrorf(f+".qty", "qty must be from 1 to 1000000 sale units")
 		}
 	}
-	if len(r.Payments) == 0 || len(r.Payments) > MaxPayments {
-		return FieldErrorf("payments", "a sale has 1 to %d payments", MaxPayments)
-	}
-	for i, p := range r.Payments {
-		f := fieldIndex("payments", i)
-		switch {
-		case p.Method != PaymentCash && p.Method != PaymentCard && p.Method != PaymentPoints:
-			return FieldErrorf(f+".method", "method must be cash, card or points")
-		case p.Method == PaymentPoints && r.Customer == nil:
-			return FieldErrorf(f+".method", "paying with points needs the customer")
-		case p.Amount.Currency != currency:
-			return FieldErrorf(f+".amount.currency", "currency must be %s", currency)
-		case p.Amount.Amount <= 0 || p.Amount.Amount > MaxAmount:
-			return FieldErrorf(f+".amount.amount", "amount must be positive")
-		case utf8.RuneCountInString(p.Reference) > 64:
-			return FieldErrorf(f+".reference", "reference is at most 64 characters")
-		}
+	if err := ValidatePayments(r.Payments, currency, r.Customer != nil); err != nil {
+		return err
 	}
 	if r.Customer != nil {
 		if r.Customer.Phone != "" {
@@ -171,9 +155,13 @@ type Sale struct {
 	StoreSeq       uint64    `json:"storeseq"`
 	CreatedAt      time.Time `json:"created_at"`
 	IdempotencyKey string    `json:"idempotency_key"`
+	PickupID       string    `json:"pickup_id,omitempty"` // the click & collect order it handed over
 	// Totals refunded so far, per tender, so returns go back where they came from.
 	RefundedCash int64 `json:"refunded_cash"`
 	RefundedCard int64 `json:"refunded_card"`
+	// RefundedOnline went back to an online payment (a prepaid pickup's):
+	// central refunds it, never the drawer.
+	RefundedOnline int64 `json:"refunded_online,omitempty"`
 }
 
 // CardPaid returns the amount paid by card.

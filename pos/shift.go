@@ -75,10 +75,12 @@ type ShiftTotals struct {
 	SalesCash     int64            `json:"sales_cash"` // net of change
 	SalesCard     int64            `json:"sales_card"`
 	SalesPoints   int64            `json:"sales_points,omitempty"` // paid with loyalty points, in money
+	SalesOnline   int64            `json:"sales_online,omitempty"` // click & collect orders paid online
 	ReturnsTotal  int64            `json:"returns_total"`
 	RefundsCash   int64            `json:"refunds_cash"`
 	RefundsCard   int64            `json:"refunds_card"`
 	RefundsPoints int64            `json:"refunds_points,omitempty"` // given back as points, in money
+	RefundsOnline int64            `json:"refunds_online,omitempty"` // owed back to online payments (central pays)
 	Discounts     int64            `json:"discounts"`
 	CashIn        int64            `json:"cash_in"`
 	CashOut       int64            `json:"cash_out"`
@@ -100,6 +102,7 @@ func (t *ShiftTotals) AddSale(s *Sale) {
 	t.SalesTotal += s.Total.Amount
 	t.SalesCard += s.CardPaid()
 	t.SalesPoints += s.PaidWith(PaymentPoints)
+	t.SalesOnline += s.PaidWith(PaymentOnline)
 	t.SalesCash += s.CashPaid()
 	t.Discounts += s.Discount.Amount
 	for _, v := range s.VAT {
@@ -116,6 +119,7 @@ func (t *ShiftTotals) AddReturn(r *Return) {
 	t.RefundsCash += r.RefundCash()
 	t.RefundsCard += r.RefundCard()
 	t.RefundsPoints += r.refunded(PaymentPoints)
+	t.RefundsOnline += r.refunded(PaymentOnline)
 	for _, v := range r.VAT {
 		x := t.rate(v.Rate)
 		x.ReturnsGross += v.Gross.Amount
@@ -201,6 +205,10 @@ type TenderTotals struct {
 	Total Money `json:"total"`
 	Cash  Money `json:"cash"`
 	Card  Money `json:"card"`
+	// Online is what orders paid online brought in when handed over in
+	// the shift (for returns: what is owed back to those payments). It is
+	// on the receipts but never in the drawer.
+	Online Money `json:"online"`
 }
 
 // ReportVATLine is one VAT rate of a report; Net = sales − returns.
@@ -219,8 +227,8 @@ func (s *Shift) Report() *ShiftReport {
 	t := s.Totals
 	r := &ShiftReport{
 		Kind: "X", Shift: s, ReceiptCount: s.LastReceiptNo,
-		Sales:     TenderTotals{Count: t.Sales, Total: M(t.SalesTotal, cur), Cash: M(t.SalesCash, cur), Card: M(t.SalesCard, cur)},
-		Returns:   TenderTotals{Count: t.Returns, Total: M(t.ReturnsTotal, cur), Cash: M(t.RefundsCash, cur), Card: M(t.RefundsCard, cur)},
+		Sales:     TenderTotals{Count: t.Sales, Total: M(t.SalesTotal, cur), Cash: M(t.SalesCash, cur), Card: M(t.SalesCard, cur), Online: M(t.SalesOnline, cur)},
+		Returns:   TenderTotals{Count: t.Returns, Total: M(t.ReturnsTotal, cur), Cash: M(t.RefundsCash, cur), Card: M(t.RefundsCard, cur), Online: M(t.RefundsOnline, cur)},
 		Net:       M(t.SalesTotal-t.ReturnsTotal, cur),
 		Discounts: M(t.Discounts, cur),
 		CashIn:    M(t.CashIn, cur), CashOut: M(t.CashOut, cur),

@@ -51,6 +51,7 @@ type Config struct {
 	Session SessionConfig
 	Sync    SyncConfig
 	Shopper ShopperConfig
+	Pickups PickupsConfig
 	Tags    TagsConfig
 	Shop    ShopConfig
 
@@ -102,6 +103,11 @@ type ShopperConfig struct {
 	AnonymousMaxQty         int           // pieces per reservation without a customer token
 	AnonymousMaxGrams       int           // grams of weighed goods per reservation without a customer token
 	AnonymousStockShare     int           // percent of the stock nobody else holds that anonymous holds may take
+}
+
+// PickupsConfig tunes click & collect (keys pickups.*).
+type PickupsConfig struct {
+	NoShowDays int // days a ready order waits before it is released as a no-show
 }
 
 // ShopConfig describes the shop itself (keys shop.*).
@@ -164,6 +170,7 @@ func DefaultConfig() *Config {
 		Shopper: ShopperConfig{ReservationHold: 24 * time.Hour, MaxReservationsPerPhone: 3,
 			ReservationRate: edge.DefaultReservationRate, AnonymousMaxQty: pos.DefaultAnonymousMaxPieces,
 			AnonymousMaxGrams: pos.DefaultAnonymousMaxGrams, AnonymousStockShare: pos.DefaultAnonymousStockShare},
+		Pickups: PickupsConfig{NoShowDays: 7},
 		Tags:    TagsConfig{QRLevel: "M"},
 		Sync:    SyncConfig{BatchEvents: 500, BatchBytes: 64 << 10, Window: 8, AckTimeout: 30 * time.Second},
 		origins: make(map[string]configOrigin),

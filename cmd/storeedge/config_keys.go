@@ -85,6 +85,7 @@ var configKeys = []configKey{
 	{"shopper.anonymous_max_qty", "", "pieces one reservation may hold without the chain app's customer token", false, func(c *Config) any { return &c.Shopper.AnonymousMaxQty }, checkInt(1, pos.MaxReservationQty)},
 	{"shopper.anonymous_max_grams", "", "grams of weighed goods one reservation may hold without a customer token", false, func(c *Config) any { return &c.Shopper.AnonymousMaxGrams }, checkInt(1, pos.MaxReservationQty)},
 	{"shopper.anonymous_stock_share", "", "percent of a SKU's stock (not held by others) that reservations without a customer token may hold together", false, func(c *Config) any { return &c.Shopper.AnonymousStockShare }, checkInt(1, 100)},
+	{"pickups.no_show_days", "", "days a ready click & collect order waits for its customer before its stock is released (no-show)", false, func(c *Config) any { return &c.Pickups.NoShowDays }, checkInt(1, 365)},
 	{"shop.country", "CC", "country of shoppers' phones (ISO 3166-1 alpha-2); empty = from currency (RUB: RU, UAH: UA, else RU)", false, func(c *Config) any { return &c.Shop.Country }, checkCountry},
 	{"tags.qr_level", "LEVEL", "QR error correction of price tags: L, M, Q or H", false, func(c *Config) any { return &c.Tags.QRLevel }, checkOneOf("L", "M", "Q", "H")},
 }

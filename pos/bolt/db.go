@@ -50,6 +50,7 @@ type DB struct {
 	ReservationHold         time.Duration       // how long a reservation holds stock (24h)
 	MaxReservationsPerPhone int                 // active reservations one phone may hold (3)
 	AnonymousLimits         pos.AnonymousLimits // what shoppers without a customer token may hold; zero fields: defaults
+	NoShowAfter             time.Duration       // how long a ready pickup waits before it is a no-show (7 days)
 	NewTagCode              func() string       // makes a new tag code (main sets qr.NewTagCode)
 	ValidTagCode            func(string) bool   // checks a tag code's form and check (nil: any)
 	// NormalizeTagCode turns a code as typed or scanned (case, look-alike
