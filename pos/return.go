@@ -98,6 +98,10 @@ func (r *Return) RefundCash() int64 { return r.refunded(PaymentCash) }
 // RefundCard returns the amount refunded to a card.
 func (r *Return) RefundCard() int64 { return r.refunded(PaymentCard) }
 
+// RefundOnline returns the amount refunded to the online payment of a
+// prepaid click & collect order.
+func (r *Return) RefundOnline() int64 { return r.refunded(PaymentOnline) }
+
 func (r *Return) refunded(method string) int64 {
 	var n int64
 	for _, p := range r.Refunds {
