@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -154,11 +155,19 @@ type takenReservation struct {
 // its own, and nothing when the till's lines already hold enough. The
 // request itself is not changed (a group member may run twice). Codes:
 // not_found, conflict (no longer active), both with field reservation_code.
+// The code may be the full one (the pickup QR) or the 6-digit short code
+// read out at the counter; a short code only ever names an active one.
 func takeReservation(tx *bbolt.Tx, req *pos.SaleRequest, now time.Time) (*takenReservation, *pos.SaleRequest, error) {
 	if req.ReservationCode == "" {
 		return nil, req, nil
 	}
-	key, rec, err := findReservation(tx, req.ReservationCode)
+	find := findReservation
+	if code := strings.TrimSpace(req.ReservationCode); pos.IsShortCode(code) {
+		find = func(tx *bbolt.Tx, _ string) ([]byte, *reservationRecord, error) {
+			return findActiveByShortCode(tx, code, now)
+		}
+	}
+	key, rec, err := find(tx, req.ReservationCode)
 	if err != nil {
 		return nil, nil, err
 	} else if rec == nil {

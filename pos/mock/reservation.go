@@ -10,11 +10,12 @@ var _ pos.ReservationService = (*ReservationService)(nil)
 
 // ReservationService is a mock of pos.ReservationService.
 type ReservationService struct {
-	CreateReservationFn  func(ctx context.Context, req *pos.ReservationRequest) (*pos.Reservation, error)
-	FindReservationFn    func(ctx context.Context, code string) (*pos.Reservation, error)
-	CancelReservationFn  func(ctx context.Context, code string) (*pos.Reservation, error)
-	ExpireReservationsFn func(ctx context.Context) (int, error)
-	CreateOrderFn        func(ctx context.Context, req *pos.OrderRequest) (*pos.Order, error)
+	CreateReservationFn                func(ctx context.Context, req *pos.ReservationRequest) (*pos.Reservation, error)
+	FindReservationFn                  func(ctx context.Context, code string) (*pos.Reservation, error)
+	FindActiveReservationByShortCodeFn func(ctx context.Context, shortCode string) (*pos.Reservation, error)
+	CancelReservationFn                func(ctx context.Context, code string) (*pos.Reservation, error)
+	ExpireReservationsFn               func(ctx context.Context) (int, error)
+	CreateOrderFn                      func(ctx context.Context, req *pos.OrderRequest) (*pos.Order, error)
 }
 
 // CreateReservation calls CreateReservationFn.
@@ -40,4 +41,9 @@ func (s *ReservationService) ExpireReservations(ctx context.Context) (int, error
 // CreateOrder calls CreateOrderFn.
 func (s *ReservationService) CreateOrder(ctx context.Context, req *pos.OrderRequest) (*pos.Order, error) {
 	return s.CreateOrderFn(ctx, req)
+}
+
+// FindActiveReservationByShortCode calls FindActiveReservationByShortCodeFn.
+func (s *ReservationService) FindActiveReservationByShortCode(ctx context.Context, shortCode string) (*pos.Reservation, error) {
+	return s.FindActiveReservationByShortCodeFn(ctx, shortCode)
 }
