@@ -47,6 +47,20 @@ type SaleRequest struct {
 	Payments        []PaymentRequest  `json:"payments"`
 	Customer        *CustomerRef      `json:"customer,omitempty"`
 	ReservationCode string            `json:"reservation_code,omitempty"`
+	// Approval is a manager's name and PIN for what a cashier may not do
+	// alone: sell stock held for shoppers. The PIN is checked and then
+	// forgotten: it is never stored nor part of the idempotency hash.
+	Approval *Approval `json:"approval,omitempty"`
+}
+
+// WithoutApproval returns a copy of r without the approval: what a sale
+// request is, for its idempotency hash. A till that retries an approved
+// sale gets the same sale back, and no hash of a PIN is ever stored (a
+// 4-digit PIN under a known body falls to 10,000 guesses).
+func (r *SaleRequest) WithoutApproval() *SaleRequest {
+	c := *r
+	c.Approval = nil
+	return &c
 }
 
 // Validate checks the shape of a sale request before anything is priced or
@@ -102,7 +116,7 @@ func (r *SaleRequest) Validate(currency string) error {
 	if len(r.ReservationCode) > 64 {
 		return FieldErrorf("reservation_code", "reservation_code is at most 64 characters")
 	}
-	return nil
+	return r.Approval.validate()
 }
 
 // SaleLine is a priced line of a sale.
@@ -162,15 +176,20 @@ type Sale struct {
 	// they are, the points the sale was paid with and earned (at
 	// PointValue minor units a point), and what returns gave back and
 	// took back of those so far.
-	CustomerID     string    `json:"customer_id,omitempty"`
-	PointValue     int64     `json:"point_value,omitempty"`
-	PointsPaid     int64     `json:"points_paid,omitempty"`
-	PointsEarned   int64     `json:"points_earned,omitempty"`
-	PointsRefunded int64     `json:"points_refunded,omitempty"`
-	PointsReversed int64     `json:"points_reversed,omitempty"`
-	StoreSeq       uint64    `json:"storeseq"`
-	CreatedAt      time.Time `json:"created_at"`
-	IdempotencyKey string    `json:"idempotency_key"`
+	CustomerID     string `json:"customer_id,omitempty"`
+	PointValue     int64  `json:"point_value,omitempty"`
+	PointsPaid     int64  `json:"points_paid,omitempty"`
+	PointsEarned   int64  `json:"points_earned,omitempty"`
+	PointsRefunded int64  `json:"points_refunded,omitempty"`
+	PointsReversed int64  `json:"points_reversed,omitempty"`
+	// What a manager approved: stock taken out of what shoppers held, and
+	// who approved it (their cashier ID and name; never the PIN).
+	ReservedOverrides []ReservedOverride `json:"reserved_overrides,omitempty"`
+	ApprovedBy        string             `json:"approved_by,omitempty"`
+	ApprovedByName    string             `json:"approved_by_name,omitempty"`
+	StoreSeq          uint64             `json:"storeseq"`
+	CreatedAt         time.Time          `json:"created_at"`
+	IdempotencyKey    string             `json:"idempotency_key"`
 	// Totals refunded so far, per tender, so returns go back where they came from.
 	RefundedCash int64 `json:"refunded_cash"`
 	RefundedCard int64 `json:"refunded_card"`

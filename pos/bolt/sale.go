@@ -71,7 +71,11 @@ func (s *SaleService) CreateSale(ctx context.Context, key string, req *pos.SaleR
 	if err := req.Validate(s.db.Currency); err != nil {
 		return nil, false, err
 	}
-	hash, err := requestHash(req)
+	approver, err := s.saleApprover(ctx, req)
+	if err != nil {
+		return nil, false, err
+	}
+	hash, err := requestHash(req.WithoutApproval())
 	if err != nil {
 		return nil, false, err
 	}
@@ -82,13 +86,53 @@ func (s *SaleService) CreateSale(ctx context.Context, key string, req *pos.SaleR
 	var sale *pos.Sale
 	var created bool
 	err = s.db.update(ctx, true, func(tx *bbolt.Tx) (err error) {
-		sale, created, err = s.createSale(tx, sess, id.String(), key, hash, req)
+		sale, created, err = s.createSale(tx, sess, saleIDs{id.String(), key, approver}, hash, req)
 		return err
 	})
 	return sale, created, err
 }
 
-func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string, hash []byte, req *pos.SaleRequest) (*pos.Sale, bool, error) {
+// saleApprover checks the manager's approval a sale carries, before the
+// transaction (a wrong PIN counts against the manager even when the sale
+// fails later); nil when there is none. Codes: forbidden.
+func (s *SaleService) saleApprover(ctx context.Context, req *pos.SaleRequest) (*pos.Cashier, error) {
+	if req.Approval == nil {
+		return nil, nil
+	}
+	m, err := s.auth.CheckApproval(ctx, req.Approval)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// saleIDs are what a sale is made with besides its request.
+type saleIDs struct {
+	id, key  string
+	approver *pos.Cashier // a manager who approved, nil when none did
+}
+
+// checkHolds refuses a sale that would take stock held for shoppers,
+// unless a manager approved it: then the sale records what it took. The
+// reservation the sale completes holds stock for this buyer.
+func checkHolds(tx *bbolt.Tx, sale *pos.Sale, res *takenReservation, approver *pos.Cashier) error {
+	own := map[string]int64{}
+	if res != nil {
+		own[res.rec.SKU] = res.rec.Qty
+	}
+	overrides, err := pos.CheckReservedStock(sale.Lines, func(sku string) pos.Stock { return readStock(tx, sku) }, own)
+	if err == nil {
+		return nil
+	} else if approver == nil {
+		return err
+	}
+	sale.ReservedOverrides = overrides
+	sale.Approve(approver)
+	return nil
+}
+
+func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, ids saleIDs, hash []byte, req *pos.SaleRequest) (*pos.Sale, bool, error) {
+	id, key := ids.id, ids.key
 	k := idemKey(key)
 	if prev, err := checkKey(tx.Bucket(bucketSaleKeys), k, hash); err != nil {
 		return nil, false, err
@@ -116,6 +160,9 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string
 	lookup := func(sku string) (*pos.Product, error) { return findProduct(tx, sku) }
 	sale, err := pos.PriceSaleFor(priced, lookup, now, s.db.Currency, pct)
 	if err != nil {
+		return nil, false, err
+	}
+	if err := checkHolds(tx, sale, res, ids.approver); err != nil {
 		return nil, false, err
 	}
 	loyalty, err := planLoyalty(tx, sale, cust, now)
