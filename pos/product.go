@@ -94,21 +94,24 @@ type Stock struct {
 // Product is a catalog item with its price list and promotions. Stock is
 // filled in by the storage layer when the product is read.
 type Product struct {
-	SKU         string       `json:"sku"`
-	Name        string       `json:"name"`
-	NameEn      string       `json:"name_en,omitempty"`
-	Description string       `json:"description,omitempty" text:"multiline"`
-	Barcodes    []string     `json:"barcodes"`
-	Category    string       `json:"category,omitempty"`
-	Unit        Unit         `json:"unit"`
-	VATRate     int64        `json:"vat_rate"`
-	Specs       []Spec       `json:"specs,omitempty"`
-	Images      []string     `json:"images,omitempty"`
-	Currency    string       `json:"currency"`
-	Prices      []PricePoint `json:"prices"`
-	Promotions  []Promotion  `json:"promotions,omitempty"`
-	Stock       Stock        `json:"stock"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	SKU         string   `json:"sku"`
+	Name        string   `json:"name"`
+	NameEn      string   `json:"name_en,omitempty"`
+	Description string   `json:"description,omitempty" text:"multiline"`
+	Barcodes    []string `json:"barcodes"`
+	// ScaleCode is the item code the shop's scales print in their labels
+	// (weighed goods): 1 to 10 digits, leading zeros not significant.
+	ScaleCode  string       `json:"scale_code,omitempty"`
+	Category   string       `json:"category,omitempty"`
+	Unit       Unit         `json:"unit"`
+	VATRate    int64        `json:"vat_rate"`
+	Specs      []Spec       `json:"specs,omitempty"`
+	Images     []string     `json:"images,omitempty"`
+	Currency   string       `json:"currency"`
+	Prices     []PricePoint `json:"prices"`
+	Promotions []Promotion  `json:"promotions,omitempty"`
+	Stock      Stock        `json:"stock"`
+	UpdatedAt  time.Time    `json:"updated_at"`
 	// What shoppers say, as central's catalog carries it: the average
 	// rating in tenths of a star (0-50), how many reviews there are, and
 	// a few of them to show.
@@ -227,6 +230,8 @@ func (p *Product) Validate() error {
 		return FieldErrorf("currency", "currency must be an ISO 4217 code")
 	case len(p.Prices) == 0:
 		return FieldErrorf("prices", "a product needs at least one price")
+	case p.ScaleCode != "" && !ValidScaleCode(p.ScaleCode):
+		return FieldErrorf("scale_code", "scale_code is 1 to 10 digits")
 	case len(p.Barcodes) > 32:
 		return FieldErrorf("barcodes", "at most 32 barcodes")
 	case len(p.Specs) > 200:
@@ -313,6 +318,10 @@ type CatalogService interface {
 	FindProductBySKU(ctx context.Context, sku string) (*Product, error)
 	// FindProductByBarcode returns the product with that barcode. Codes: not_found.
 	FindProductByBarcode(ctx context.Context, barcode string) (*Product, error)
+	// FindProductByScaleCode returns the product whose scale_code is the
+	// item code of a scale label (leading zeros do not matter). Codes:
+	// not_found.
+	FindProductByScaleCode(ctx context.Context, code string) (*Product, error)
 	// FindProducts searches the catalog, ordered by SKU, with cursor paging.
 	FindProducts(ctx context.Context, f ProductFilter) (items []*Product, nextCursor string, err error)
 	// ImportProducts creates or replaces products and, where StockSet, their

@@ -20,10 +20,14 @@ const (
 	MaxPayments  = 8
 )
 
-// SaleLineRequest is one line a till asks for: the price comes from the server.
+// SaleLineRequest is one line a till asks for: the price comes from the
+// server. A line may name a scanned Barcode instead of the SKU: a scale
+// label's quantity comes from the label (Qty stays 0), any other
+// barcode's Qty defaults to 1.
 type SaleLineRequest struct {
-	SKU string `json:"sku"`
-	Qty int64  `json:"qty"`
+	SKU     string `json:"sku"`
+	Qty     int64  `json:"qty"`
+	Barcode string `json:"barcode,omitempty"`
 }
 
 // PaymentRequest is one tender. For cash, Amount is what the customer handed
@@ -74,13 +78,9 @@ func (r *SaleRequest) Validate(currency string) error {
 	if (len(r.Lines) == 0 && r.ReservationCode == "") || len(r.Lines) > MaxSaleLines {
 		return FieldErrorf("lines", "a sale has 1 to %d lines", MaxSaleLines)
 	}
-	for i, l := range r.Lines {
-		f := fieldIndex("lines", i)
-		if !ValidSKU(l.SKU) {
-			return FieldErrorf(f+".sku", "sku is required")
-		}
-		if l.Qty <= 0 || l.Qty > 1_000_000 {
-			return FieldErrorf(f+".qty", "qty must be from 1 to 1000000 sale units")
+	for i := range r.Lines {
+		if err := r.Lines[i].validate(fieldIndex("lines", i)); err != nil {
+			return err
 		}
 	}
 	if len(r.Payments) == 0 || len(r.Payments) > MaxPayments {
@@ -119,6 +119,31 @@ func (r *SaleRequest) Validate(currency string) error {
 	return r.Approval.validate()
 }
 
+// validate checks one line, at field f ("lines[2]"): a SKU and a qty, or
+// a barcode (then the SKU, if given, must be the barcode's, and qty may
+// be left out).
+func (l *SaleLineRequest) validate(f string) error {
+	if l.Barcode != "" {
+		if err := ValidateBarcode(l.Barcode); err != nil {
+			return FieldErrorf(f+".barcode", "%s", err)
+		}
+		if l.SKU != "" && !ValidSKU(l.SKU) {
+			return FieldErrorf(f+".sku", "sku is not a valid SKU")
+		}
+		if l.Qty < 0 || l.Qty > 1_000_000 {
+			return FieldErrorf(f+".qty", "qty must be from 1 to 1000000 sale units")
+		}
+		return nil
+	}
+	if !ValidSKU(l.SKU) {
+		return FieldErrorf(f+".sku", "sku is required")
+	}
+	if l.Qty <= 0 || l.Qty > 1_000_000 {
+		return FieldErrorf(f+".qty", "qty must be from 1 to 1000000 sale units")
+	}
+	return nil
+}
+
 // SaleLine is a priced line of a sale.
 type SaleLine struct {
 	No           int    `json:"no"`
@@ -137,6 +162,9 @@ type SaleLine struct {
 	// taken off UnitPrice on top of any promotion (0: none), so the
 	// receipt can say why the price is lower.
 	PersonalDiscount int64 `json:"personal_discount,omitempty"`
+	// Barcode is the code the line was scanned by, when the till sent one
+	// (a scale label: it also says what the scale weighed).
+	Barcode string `json:"barcode,omitempty"`
 	// Filled in as the line is returned.
 	ReturnedQty    int64 `json:"returned_qty"`
 	ReturnedAmount int64 `json:"returned_amount"`
@@ -323,8 +351,11 @@ func priceLineFor(lr SaleLineRequest, lookup ProductLookup, at time.Time, curren
 	if lineTotal > MaxAmount { // keeps every sum of lines far from overflow
 		return SaleLine{}, FieldErrorf("qty", "the line total would exceed %d minor units", int64(MaxAmount))
 	}
+	if lr.Qty <= 0 { // a barcode line the storage layer did not resolve
+		return SaleLine{}, FieldErrorf("qty", "qty must be from 1 to 1000000 sale units")
+	}
 	l := SaleLine{
-		SKU: p.SKU, Name: p.Name, Unit: p.Unit, Qty: lr.Qty,
+		SKU: p.SKU, Name: p.Name, Unit: p.Unit, Qty: lr.Qty, Barcode: lr.Barcode,
 		UnitPrice: M(price, currency), RegularPrice: M(regular, currency),
 		Discount: M(DivRound(regular, lr.Qty, div)-lineTotal, currency),
 		Total:    M(lineTotal, currency), VATRate: p.VATRate,

@@ -145,7 +145,11 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, ids saleIDs, h
 		return nil, false, err
 	}
 	now := s.db.Now().UTC()
-	res, priced, err := takeReservation(tx, req, now)
+	scanned, err := pos.ResolveBarcodes(req, s.db.ScaleFormat, barcodeLookup(tx), now)
+	if err != nil {
+		return nil, false, err
+	}
+	res, priced, err := takeReservation(tx, scanned, now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -187,6 +191,20 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, ids saleIDs, h
 		}
 	}
 	return sale, true, nil
+}
+
+// barcodeLookup finds the products of scanned codes in tx.
+func barcodeLookup(tx *bbolt.Tx) pos.BarcodeLookup {
+	return pos.BarcodeLookup{
+		ByBarcode: func(b string) (*pos.Product, error) {
+			sku := tx.Bucket(bucketBarcodes).Get([]byte(pos.CanonicalBarcode(b)))
+			if sku == nil {
+				return nil, nil
+			}
+			return findProduct(tx, string(sku))
+		},
+		ByScaleCode: func(code string) (*pos.Product, error) { return findProductByScaleCode(tx, code) },
+	}
 }
 
 // takenReservation is the reservation a sale collects.

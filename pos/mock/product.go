@@ -10,11 +10,12 @@ var _ pos.CatalogService = (*CatalogService)(nil)
 
 // CatalogService is a mock of pos.CatalogService.
 type CatalogService struct {
-	FindProductBySKUFn     func(ctx context.Context, sku string) (*pos.Product, error)
-	FindProductByBarcodeFn func(ctx context.Context, barcode string) (*pos.Product, error)
-	FindProductsFn         func(ctx context.Context, f pos.ProductFilter) ([]*pos.Product, string, error)
-	ImportProductsFn       func(ctx context.Context, items []pos.ProductImport) (pos.ImportResult, error)
-	CountProductsFn        func(ctx context.Context) (int, error)
+	FindProductBySKUFn       func(ctx context.Context, sku string) (*pos.Product, error)
+	FindProductByBarcodeFn   func(ctx context.Context, barcode string) (*pos.Product, error)
+	FindProductByScaleCodeFn func(ctx context.Context, code string) (*pos.Product, error)
+	FindProductsFn           func(ctx context.Context, f pos.ProductFilter) ([]*pos.Product, string, error)
+	ImportProductsFn         func(ctx context.Context, items []pos.ProductImport) (pos.ImportResult, error)
+	CountProductsFn          func(ctx context.Context) (int, error)
 }
 
 // FindProductBySKU calls FindProductBySKUFn.
@@ -40,4 +41,9 @@ func (s *CatalogService) ImportProducts(ctx context.Context, items []pos.Product
 // CountProducts calls CountProductsFn.
 func (s *CatalogService) CountProducts(ctx context.Context) (int, error) {
 	return s.CountProductsFn(ctx)
+}
+
+// FindProductByScaleCode calls FindProductByScaleCodeFn.
+func (s *CatalogService) FindProductByScaleCode(ctx context.Context, code string) (*pos.Product, error) {
+	return s.FindProductByScaleCodeFn(ctx, code)
 }
