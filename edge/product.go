@@ -18,6 +18,7 @@ type productView struct {
 	NameEn          string          `json:"name_en"`
 	Description     string          `json:"description"`
 	Barcodes        []string        `json:"barcodes"`
+	ScaleCode       string          `json:"scale_code,omitempty"`
 	Category        string          `json:"category"`
 	Unit            pos.Unit        `json:"unit"`
 	PriceUnit       string          `json:"price_unit"`
@@ -51,7 +52,7 @@ type storeStockRow struct {
 func newProductView(p *pos.Product, now time.Time) productView {
 	v := productView{
 		SKU: p.SKU, Name: p.Name, NameEn: p.NameEn, Description: p.Description,
-		Barcodes: nonNil(p.Barcodes), Category: p.Category, Unit: p.Unit,
+		Barcodes: nonNil(p.Barcodes), ScaleCode: p.ScaleCode, Category: p.Category, Unit: p.Unit,
 		PriceUnit: p.Unit.PriceUnit(), VATRate: p.VATRate,
 		Specs: nonNil(p.Specs), Images: nonNil(p.Images), Stock: p.Stock,
 		StockElsewhere: []storeStockRow{},
@@ -129,11 +130,18 @@ func (s *Server) handleGetBarcode(c fiber.Ctx) error {
 	if !validEAN(ean) {
 		return pos.FieldErrorf("ean", "ean must be 1 to 14 digits")
 	}
-	p, err := s.CatalogService.FindProductByBarcode(c.Context(), ean)
+	now := s.now()
+	p, label, err := s.findScanned(c, ean, "ean", now)
 	if err != nil {
 		return err
 	}
-	return c.JSON(newProductView(p, s.now()))
+	if label != nil {
+		return c.JSON(struct {
+			productView
+			ScaleLabel *scaleLabelView `json:"scale_label"`
+		}{newProductView(p, now), label})
+	}
+	return c.JSON(newProductView(p, now))
 }
 
 // validEAN accepts the digits of any GTIN (up to 14). The check digit is the

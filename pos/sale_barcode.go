@@ -11,9 +11,10 @@ type BarcodeLookup struct {
 }
 
 // ResolveBarcodes returns req with the SKU and qty of every line that
-// names a barcode filled in: a scale label (per f) by its item code, with
-// the quantity the label gives; any other barcode as the product's own,
-// qty 1 unless given. The line keeps its barcode. req itself is never
+// names a barcode filled in: a barcode of the catalog as the product's
+// own, qty 1 unless given (an exact barcode wins: shops also give in-store
+// codes of the 20-29 range to goods sold by the piece); else a scale
+// label (per f) by its item code, with the quantity the label gives. The line keeps its barcode. req itself is never
 // changed (a group commit may run its caller twice), and resolving a
 // resolved request again gives the same lines. Codes, with fields under
 // lines[i]: unknown_scale_code and unknown_sku (barcode), validation_failed
@@ -37,15 +38,18 @@ func ResolveBarcodes(req *SaleRequest, f ScaleFormat, find BarcodeLookup, at tim
 // resolveLine resolves one barcode line; errors carry fields relative to
 // the line.
 func resolveLine(l SaleLineRequest, f ScaleFormat, find BarcodeLookup, at time.Time) (SaleLineRequest, error) {
-	label, isLabel, err := f.ParseScaleLabel(l.Barcode)
-	if err != nil {
+	p, err := find.ByBarcode(CanonicalBarcode(l.Barcode))
+	if err != nil && ErrorCode(err) != CodeNotFound {
 		return l, err
 	}
-	var p *Product
-	if isLabel {
-		p, err = find.ByScaleCode(label.Code)
-	} else {
-		p, err = find.ByBarcode(CanonicalBarcode(l.Barcode))
+	var label ScaleLabel
+	var isLabel bool
+	if p == nil {
+		if label, isLabel, err = f.ParseScaleLabel(l.Barcode); err != nil {
+			return l, err
+		} else if isLabel {
+			p, err = find.ByScaleCode(label.Code)
+		}
 	}
 	switch {
 	case (err == nil && p == nil) || ErrorCode(err) == CodeNotFound:
