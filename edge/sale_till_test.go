@@ -54,3 +54,73 @@ func TestCreateSale_ReservedStock(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateSale_TillOps: price overrides, voided lines and barcode lines
+// reach the service as sent; bad ones never do.
+func TestCreateSale_TillOps(t *testing.T) {
+	s := newSaleServer(t)
+	create := s.Sales.CreateSaleFn
+	var got *pos.SaleRequest
+	s.Sales.CreateSaleFn = func(ctx context.Context, key string, req *pos.SaleRequest) (*pos.Sale, bool, error) {
+		got = req
+		return create(ctx, key, req)
+	}
+	const pay = `"payments":[{"method":"cash","amount":{"amount":20000,"currency":"RUB"}}]`
+	const approval = `"approval":{"cashier":"boss","pin":"1234"}`
+	ok := `{"lines":[{"sku":"MILK-1","qty":2,"price_override":{"amount":5000,"currency":"RUB"},"reason":"dented"},{"barcode":"2000123012506"}],` +
+		`"voided_lines":[{"sku":"TV-55","qty":1,"reason":"changed mind"}],` + pay + `,` + approval + `}`
+	r := newRequest("POST", "/api/v1/sales", ok)
+	r.Header.Set("Idempotency-Key", "k-1")
+	res, out := s.send(t, r)
+	wantJSON(t, res, out, http.StatusCreated, nil)
+	if got == nil || got.Lines[0].PriceOverride == nil || got.Lines[0].PriceOverride.Amount != 5000 || got.Lines[0].Reason != "dented" ||
+		got.Lines[1].Barcode != "2000123012506" || len(got.VoidedLines) != 1 || got.VoidedLines[0].Reason != "changed mind" {
+		t.Fatalf("request=%+v", got)
+	}
+	for name, tc := range map[string]struct {
+		body, code, field string
+		status            int
+	}{
+		"ErrNoApproval": {`{"lines":[{"sku":"MILK-1","qty":2,"price_override":{"amount":5000,"currency":"RUB"},"reason":"x"}],` + pay + `}`,
+			pos.CodeForbidden, "approval", http.StatusForbidden},
+		"ErrVoidNoApproval": {`{"lines":[{"sku":"MILK-1","qty":2}],"voided_lines":[{"sku":"TV-55","qty":1}],` + pay + `}`,
+			pos.CodeForbidden, "approval", http.StatusForbidden},
+		"ErrNoReason": {`{"lines":[{"sku":"MILK-1","qty":2,"price_override":{"amount":5000,"currency":"RUB"}}],` + pay + `,` + approval + `}`,
+			pos.CodeValidationFailed, "lines[0].reason", http.StatusBadRequest},
+		"ErrOverrideType": {`{"lines":[{"sku":"MILK-1","qty":2,"price_override":50.5,"reason":"x"}],` + pay + `,` + approval + `}`,
+			pos.CodeValidationFailed, "lines[0].price_override", http.StatusBadRequest},
+		"ErrVoidQty": {`{"lines":[{"sku":"MILK-1","qty":2}],"voided_lines":[{"sku":"TV-55","qty":0}],` + pay + `,` + approval + `}`,
+			pos.CodeValidationFailed, "voided_lines[0].qty", http.StatusBadRequest},
+		"ErrBarcode": {`{"lines":[{"barcode":"2000123012500"}],` + pay + `}`,
+			pos.CodeValidationFailed, "lines[0].barcode", http.StatusBadRequest},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got = nil
+			r := newRequest("POST", "/api/v1/sales", tc.body)
+			r.Header.Set("Idempotency-Key", "k-"+name)
+			res, out := s.send(t, r)
+			wantProblem(t, res, out, tc.status, tc.code, tc.field)
+			if got != nil {
+				t.Fatal("the service was called")
+			}
+		})
+	}
+}
+
+func TestShiftReport_TillOps(t *testing.T) {
+	s := newServer(t)
+	s.Shifts.FindShiftByIDFn = func(context.Context, string) (*pos.Shift, error) {
+		sh := openShift()
+		sh.Totals.PriceOverrides, sh.Totals.PriceOverrideAmount, sh.Totals.Voids = 2, 1234, 3
+		return sh, nil
+	}
+	res, body := s.do(t, "GET", "/api/v1/shifts/SH1/report", "")
+	var got map[string]any
+	wantJSON(t, res, body, http.StatusOK, &got)
+	if g, w := mustMarshal(t, got["price_overrides"]), `{"amount":{"amount":1234,"currency":"RUB"},"count":2}`; g != w {
+		t.Fatalf("price_overrides=%s, want %s", g, w)
+	}
+	if g, w := mustMarshal(t, got["voids"]), `{"count":3}`; g != w {
+		t.Fatalf("voids=%s, want %s", g, w)
+	}
+}

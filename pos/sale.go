@@ -24,10 +24,16 @@ const (
 // server. A line may name a scanned Barcode instead of the SKU: a scale
 // label's quantity comes from the label (Qty stays 0), any other
 // barcode's Qty defaults to 1.
+//
+// PriceOverride is a manager's unit price for the line (per piece or kg),
+// never above the price in force, with the Reason for it; the sale then
+// needs an approval.
 type SaleLineRequest struct {
-	SKU     string `json:"sku"`
-	Qty     int64  `json:"qty"`
-	Barcode string `json:"barcode,omitempty"`
+	SKU           string `json:"sku"`
+	Qty           int64  `json:"qty"`
+	Barcode       string `json:"barcode,omitempty"`
+	PriceOverride *Money `json:"price_override,omitempty"`
+	Reason        string `json:"reason,omitempty"`
 }
 
 // PaymentRequest is one tender. For cash, Amount is what the customer handed
@@ -51,8 +57,13 @@ type SaleRequest struct {
 	Payments        []PaymentRequest  `json:"payments"`
 	Customer        *CustomerRef      `json:"customer,omitempty"`
 	ReservationCode string            `json:"reservation_code,omitempty"`
+	// VoidedLines are goods scanned and then taken off the receipt before
+	// payment: recorded with a manager's approval, they move neither
+	// stock nor money.
+	VoidedLines []VoidedLineRequest `json:"voided_lines,omitempty"`
 	// Approval is a manager's name and PIN for what a cashier may not do
-	// alone: sell stock held for shoppers. The PIN is checked and then
+	// alone: sell stock held for shoppers, override a price, void a
+	// line. The PIN is checked and then
 	// forgotten: it is never stored nor part of the idempotency hash.
 	Approval *Approval `json:"approval,omitempty"`
 }
@@ -79,9 +90,12 @@ func (r *SaleRequest) Validate(currency string) error {
 		return FieldErrorf("lines", "a sale has 1 to %d lines", MaxSaleLines)
 	}
 	for i := range r.Lines {
-		if err := r.Lines[i].validate(fieldIndex("lines", i)); err != nil {
+		if err := r.Lines[i].validate(fieldIndex("lines", i), currency); err != nil {
 			return err
 		}
+	}
+	if err := validateVoids(r.VoidedLines); err != nil {
+		return err
 	}
 	if len(r.Payments) == 0 || len(r.Payments) > MaxPayments {
 		return FieldErrorf("payments", "a sale has 1 to %d payments", MaxPayments)
@@ -116,13 +130,22 @@ func (r *SaleRequest) Validate(currency string) error {
 	if len(r.ReservationCode) > 64 {
 		return FieldErrorf("reservation_code", "reservation_code is at most 64 characters")
 	}
-	return r.Approval.validate()
+	if err := r.Approval.validate(); err != nil {
+		return err
+	}
+	if r.Approval == nil && r.NeedsApproval() {
+		return &Error{Code: CodeForbidden, Field: "approval", Message: "A manager's approval is needed to override a price or void a line."}
+	}
+	return nil
 }
 
 // validate checks one line, at field f ("lines[2]"): a SKU and a qty, or
 // a barcode (then the SKU, if given, must be the barcode's, and qty may
 // be left out).
-func (l *SaleLineRequest) validate(f string) error {
+func (l *SaleLineRequest) validate(f, currency string) error {
+	if err := l.validateOverride(f, currency); err != nil {
+		return err
+	}
 	if l.Barcode != "" {
 		if err := ValidateBarcode(l.Barcode); err != nil {
 			return FieldErrorf(f+".barcode", "%s", err)
@@ -165,6 +188,11 @@ type SaleLine struct {
 	// Barcode is the code the line was scanned by, when the till sent one
 	// (a scale label: it also says what the scale weighed).
 	Barcode string `json:"barcode,omitempty"`
+	// A manager's price override: the unit price the line would have had
+	// (promotion and personal discount included), why, and who approved.
+	PriceBefore *Money `json:"price_before,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	ApprovedBy  string `json:"approved_by,omitempty"`
 	// Filled in as the line is returned.
 	ReturnedQty    int64 `json:"returned_qty"`
 	ReturnedAmount int64 `json:"returned_amount"`
@@ -213,6 +241,7 @@ type Sale struct {
 	// What a manager approved: stock taken out of what shoppers held, and
 	// who approved it (their cashier ID and name; never the PIN).
 	ReservedOverrides []ReservedOverride `json:"reserved_overrides,omitempty"`
+	VoidedLines       []VoidedLine       `json:"voided_lines,omitempty"`
 	ApprovedBy        string             `json:"approved_by,omitempty"`
 	ApprovedByName    string             `json:"approved_by_name,omitempty"`
 	StoreSeq          uint64             `json:"storeseq"`
@@ -286,6 +315,7 @@ func PriceSaleFor(req *SaleRequest, lookup ProductLookup, at time.Time, currency
 	}
 	s := &Sale{CreatedAt: at, Customer: req.Customer, Lines: make([]SaleLine, 0, len(req.Lines))}
 	var total, discount int64
+	var err error
 	for i, lr := range req.Lines {
 		line, err := priceLineFor(lr, lookup, at, currency, personalPct)
 		if err == nil && line.Total.Amount > MaxAmount-total {
@@ -298,6 +328,9 @@ func PriceSaleFor(req *SaleRequest, lookup ProductLookup, at time.Time, currency
 		total += line.Total.Amount
 		discount += line.Discount.Amount
 		s.Lines = append(s.Lines, line)
+	}
+	if s.VoidedLines, err = recordVoids(req.VoidedLines, lookup, currency); err != nil {
+		return nil, err
 	}
 	s.Total, s.Discount = M(total, currency), M(discount, currency)
 	s.VAT = VATBreakdown(s.Lines, currency)
@@ -346,6 +379,14 @@ func priceLineFor(lr SaleLineRequest, lookup ProductLookup, at time.Time, curren
 	}
 	promo, price := p.PromoAt(at, regular)
 	price = PersonalPrice(price, personalPct)
+	var before *Money
+	if lr.PriceOverride != nil {
+		if lr.PriceOverride.Amount > price {
+			return SaleLine{}, FieldErrorf("price_override.amount", "a price override may only lower the price of %d", price)
+		}
+		b := M(price, currency)
+		before, price, promo, personalPct = &b, lr.PriceOverride.Amount, nil, 0
+	}
 	div := p.Unit.PriceDivisor()
 	lineTotal := DivRound(price, lr.Qty, div)
 	if lineTotal > MaxAmount { // keeps every sum of lines far from overflow
@@ -359,7 +400,11 @@ func priceLineFor(lr SaleLineRequest, lookup ProductLookup, at time.Time, curren
 		UnitPrice: M(price, currency), RegularPrice: M(regular, currency),
 		Discount: M(DivRound(regular, lr.Qty, div)-lineTotal, currency),
 		Total:    M(lineTotal, currency), VATRate: p.VATRate,
-		VAT: M(VATIncluded(lineTotal, p.VATRate), currency),
+		VAT:         M(VATIncluded(lineTotal, p.VATRate), currency),
+		PriceBefore: before,
+	}
+	if before != nil {
+		l.Reason = lr.Reason
 	}
 	if promo != nil {
 		l.PromotionID = promo.ID

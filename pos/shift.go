@@ -83,6 +83,11 @@ type ShiftTotals struct {
 	CashIn        int64            `json:"cash_in"`
 	CashOut       int64            `json:"cash_out"`
 	VAT           []ShiftVATTotals `json:"vat"`
+	// Manager-approved till operations: lines sold at an overridden
+	// price and what that gave away, and lines voided.
+	PriceOverrides      int64 `json:"price_overrides,omitempty"`
+	PriceOverrideAmount int64 `json:"price_override_amount,omitempty"`
+	Voids               int64 `json:"voids,omitempty"`
 }
 
 // ShiftVATTotals are the gross and VAT amounts of one rate over a shift.
@@ -102,6 +107,13 @@ func (t *ShiftTotals) AddSale(s *Sale) {
 	t.SalesPoints += s.PaidWith(PaymentPoints)
 	t.SalesCash += s.CashPaid()
 	t.Discounts += s.Discount.Amount
+	for i := range s.Lines {
+		if s.Lines[i].PriceBefore != nil {
+			t.PriceOverrides++
+			t.PriceOverrideAmount += s.Lines[i].OverrideAmount()
+		}
+	}
+	t.Voids += int64(len(s.VoidedLines))
 	for _, v := range s.VAT {
 		r := t.rate(v.Rate)
 		r.SalesGross += v.Gross.Amount
@@ -193,6 +205,21 @@ type ShiftReport struct {
 	ExpectedCash Money           `json:"expected_cash"`
 	CountedCash  *Money          `json:"counted_cash,omitempty"`
 	Difference   *Money          `json:"difference,omitempty"` // counted − expected
+	// What managers approved: price overrides (lines, and the money they
+	// gave away) and voided lines.
+	PriceOverrides OverrideTotals `json:"price_overrides"`
+	Voids          VoidTotals     `json:"voids"`
+}
+
+// OverrideTotals count a shift's price overrides and what they gave away.
+type OverrideTotals struct {
+	Count  int64 `json:"count"`
+	Amount Money `json:"amount"`
+}
+
+// VoidTotals count a shift's voided lines.
+type VoidTotals struct {
+	Count int64 `json:"count"`
 }
 
 // TenderTotals split an amount by tender.
@@ -224,8 +251,10 @@ func (s *Shift) Report() *ShiftReport {
 		Net:       M(t.SalesTotal-t.ReturnsTotal, cur),
 		Discounts: M(t.Discounts, cur),
 		CashIn:    M(t.CashIn, cur), CashOut: M(t.CashOut, cur),
-		ExpectedCash: M(s.ExpectedCash(), cur),
-		VAT:          make([]ReportVATLine, 0, len(t.VAT)),
+		ExpectedCash:   M(s.ExpectedCash(), cur),
+		VAT:            make([]ReportVATLine, 0, len(t.VAT)),
+		PriceOverrides: OverrideTotals{Count: t.PriceOverrides, Amount: M(t.PriceOverrideAmount, cur)},
+		Voids:          VoidTotals{Count: t.Voids},
 	}
 	for _, v := range t.VAT {
 		r.VAT = append(r.VAT, ReportVATLine{Rate: v.Rate,

@@ -2,6 +2,8 @@ package main_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -66,4 +68,126 @@ func TestTillOps_Demo(t *testing.T) {
 			t.Fatalf("sale %+v", sale)
 		}
 	})
+
+	// A product with a few pieces: one shopper holds them all.
+	const piece = "DEMO-0001"
+	var prod struct {
+		Stock struct{ OnHand, Available int64 }
+	}
+	till.must(t, 200, "GET", "/api/v1/products/"+piece, nil, nil, &prod)
+	if prod.Stock.Available < 1 {
+		t.Fatalf("%s has no stock: %+v", piece, prod)
+	}
+	shopper := newClient(p.URL)
+	var res struct {
+		Code      string
+		ShortCode string `json:"short_code"`
+	}
+	shopper.must(t, 201, "POST", "/api/v1/reservations", map[string]any{"sku": piece, "qty": 1, "phone": "+79161234567"},
+		map[string]string{"Authorization": ""}, &res)
+	// Take the rest off the shelf, so that the reservation holds the last one.
+	if n := prod.Stock.Available - 1; n > 0 {
+		req := map[string]any{"lines": []any{map[string]any{"sku": piece, "qty": n}},
+			"payments": []any{map[string]any{"method": "cash", "amount": money(100000000)}}}
+		till.must(t, 201, "POST", "/api/v1/sales", req, key(), nil)
+	}
+	boss := demoCreds(t, dir)["BORIS_PIN"]
+	sell := func(extra map[string]any) map[string]any {
+		req := map[string]any{"lines": []any{map[string]any{"sku": piece, "qty": 1}},
+			"payments": []any{map[string]any{"method": "cash", "amount": money(100000000)}}}
+		for k, v := range extra {
+			req[k] = v
+		}
+		return req
+	}
+
+	t.Run("ReservedStock", func(t *testing.T) {
+		var problem struct {
+			Code string
+			Data struct {
+				SKU             string
+				Requested, Free int64
+			}
+		}
+		till.must(t, 409, "POST", "/api/v1/sales", sell(nil), key(), &problem)
+		if problem.Code != "reserved_stock" || problem.Data.SKU != piece || problem.Data.Requested != 1 || problem.Data.Free != 0 {
+			t.Fatalf("problem %+v", problem)
+		}
+		var sale struct {
+			ReservedOverrides []struct {
+				SKU string
+				Qty int64
+			} `json:"reserved_overrides"`
+			ApprovedByName string `json:"approved_by_name"`
+		}
+		till.must(t, 201, "POST", "/api/v1/sales", sell(map[string]any{"approval": map[string]any{"cashier": "boris", "pin": boss}}), key(), &sale)
+		if len(sale.ReservedOverrides) != 1 || sale.ReservedOverrides[0].Qty != 1 || sale.ApprovedByName == "" {
+			t.Fatalf("sale %+v", sale)
+		}
+	})
+	t.Run("ShortCode", func(t *testing.T) {
+		var got struct {
+			Code  string
+			Items []struct{ SKU string }
+		}
+		till.must(t, 200, "GET", "/api/v1/reservations/"+res.ShortCode, nil, nil, &got)
+		if got.Code != res.Code || len(got.Items) != 1 || got.Items[0].SKU != piece {
+			t.Fatalf("reservation %+v", got)
+		}
+		shopper.must(t, 404, "GET", "/api/v1/reservations/"+res.ShortCode, nil, nil, nil)
+		req := map[string]any{"reservation_code": res.ShortCode,
+			"payments": []any{map[string]any{"method": "cash", "amount": money(100000000)}}}
+		till.must(t, 201, "POST", "/api/v1/sales", req, key(), nil) // its own hold: no approval
+		var after struct{ Status string }
+		shopper.must(t, 200, "GET", "/api/v1/reservations/"+res.Code, nil, nil, &after)
+		if after.Status != "fulfilled" {
+			t.Fatalf("reservation %+v", after)
+		}
+	})
+	t.Run("OverrideVoidReport", func(t *testing.T) {
+		approval := map[string]any{"cashier": "boris", "pin": boss}
+		req := map[string]any{
+			"lines":        []any{map[string]any{"sku": "DEMO-0002", "qty": 1, "price_override": money(100), "reason": "dented"}},
+			"voided_lines": []any{map[string]any{"sku": "DEMO-0003", "qty": 1, "reason": "changed mind"}},
+			"payments":     []any{map[string]any{"method": "cash", "amount": money(100)}},
+			"approval":     approval,
+		}
+		var sale struct {
+			ShiftID string `json:"shift_id"`
+			Lines   []struct {
+				PriceBefore *struct{ Amount int64 } `json:"price_before"`
+				ApprovedBy  string                  `json:"approved_by"`
+			}
+		}
+		till.must(t, 201, "POST", "/api/v1/sales", req, key(), &sale)
+		if sale.Lines[0].PriceBefore == nil || sale.Lines[0].ApprovedBy == "" {
+			t.Fatalf("sale %+v", sale)
+		}
+		var report struct {
+			PriceOverrides struct {
+				Count  int64
+				Amount struct{ Amount int64 }
+			} `json:"price_overrides"`
+			Voids struct{ Count int64 }
+		}
+		till.must(t, 200, "GET", "/api/v1/shifts/"+sale.ShiftID+"/report", nil, nil, &report)
+		if report.PriceOverrides.Count != 1 || report.PriceOverrides.Amount.Amount != sale.Lines[0].PriceBefore.Amount-100 || report.Voids.Count != 1 {
+			t.Fatalf("report %+v", report)
+		}
+	})
+}
+
+// demoCreds reads the demo shop's tokens and PINs.
+func demoCreds(t testing.TB, dir string) map[string]string {
+	creds, err := os.ReadFile(filepath.Join(dir, "demo-credentials.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := map[string]string{}
+	for _, line := range strings.Split(string(creds), "\n") {
+		if k, v, ok := strings.Cut(strings.Fields(line + " #")[0], "="); ok {
+			vals[k] = v
+		}
+	}
+	return vals
 }

@@ -166,6 +166,9 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, ids saleIDs, h
 	if err != nil {
 		return nil, false, err
 	}
+	if ids.approver != nil {
+		sale.ApproveTillOps(ids.approver)
+	}
 	if err := checkHolds(tx, sale, res, ids.approver); err != nil {
 		return nil, false, err
 	}
