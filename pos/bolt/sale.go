@@ -86,7 +86,7 @@ func (s *SaleService) CreateSale(ctx context.Context, key string, req *pos.SaleR
 	var sale *pos.Sale
 	var created bool
 	err = s.db.update(ctx, true, func(tx *bbolt.Tx) (err error) {
-		sale, created, err = s.createSale(tx, sess, saleIDs{id.String(), key, approver}, hash, req)
+		sale, created, err = s.createSale(tx, sess, saleIDs{id: id.String(), key: key, approver: approver}, hash, req)
 		return err
 	})
 	return sale, created, err
@@ -110,16 +110,24 @@ func (s *SaleService) saleApprover(ctx context.Context, req *pos.SaleRequest) (*
 type saleIDs struct {
 	id, key  string
 	approver *pos.Cashier // a manager who approved, nil when none did
+	// own is stock held for this very sale besides a reservation it
+	// completes (a click & collect order it hands over): per SKU, it
+	// does not count against the sale. nil for a sale at the till.
+	own map[string]int64
 }
 
 // checkHolds refuses a sale that would take stock held for shoppers,
 // unless a manager approved it: then the sale records what it took. The
-// reservation the sale completes holds stock for this buyer.
-func checkHolds(tx *bbolt.Tx, sale *pos.Sale, res *takenReservation, approver *pos.Cashier) error {
-	own := map[string]int64{}
-	if res != nil {
-		own[res.rec.SKU] = res.rec.Qty
+// reservation the sale completes, and ids.own, hold stock for this buyer.
+func checkHolds(tx *bbolt.Tx, sale *pos.Sale, res *takenReservation, ids saleIDs) error {
+	own := make(map[string]int64, len(ids.own)+1)
+	for sku, n := range ids.own {
+		own[sku] += n
 	}
+	if res != nil {
+		own[res.rec.SKU] += res.rec.Qty
+	}
+	approver := ids.approver
 	overrides, err := pos.CheckReservedStock(sale.Lines, func(sku string) pos.Stock { return readStock(tx, sku) }, own)
 	if err == nil {
 		return nil
@@ -169,7 +177,7 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, ids saleIDs, h
 	if ids.approver != nil {
 		sale.ApproveTillOps(ids.approver)
 	}
-	if err := checkHolds(tx, sale, res, ids.approver); err != nil {
+	if err := checkHolds(tx, sale, res, ids); err != nil {
 		return nil, false, err
 	}
 	loyalty, err := planLoyalty(tx, sale, cust, now)
