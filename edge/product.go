@@ -52,11 +52,12 @@ type storeStockRow struct {
 func newProductView(p *pos.Product, now time.Time) productView {
 	v := productView{
 		SKU: p.SKU, Name: p.Name, NameEn: p.NameEn, Description: p.Description,
-		Barcodes: nonNil(p.Barcodes), ScaleCode: p.ScaleCode, Category: p.Category, Unit: p.Unit,
+		Barcodes: nonNil(p.Barcodes), Category: p.Category, Unit: p.Unit,
 		PriceUnit: p.Unit.PriceUnit(), VATRate: p.VATRate,
 		Specs: nonNil(p.Specs), Images: nonNil(p.Images), Stock: p.Stock,
 		StockElsewhere: []storeStockRow{},
 	}
+	v.ScaleCode = p.ScaleCode // the code in the labels of the shop's scales
 	if regular, ok := p.PriceAt(now); ok {
 		v.Price = &pos.Money{Amount: regular, Currency: p.Currency}
 		if promo, price := p.PromoAt(now, regular); promo != nil {

@@ -94,30 +94,31 @@ type Stock struct {
 // Product is a catalog item with its price list and promotions. Stock is
 // filled in by the storage layer when the product is read.
 type Product struct {
-	SKU         string   `json:"sku"`
-	Name        string   `json:"name"`
-	NameEn      string   `json:"name_en,omitempty"`
-	Description string   `json:"description,omitempty" text:"multiline"`
-	Barcodes    []string `json:"barcodes"`
-	// ScaleCode is the item code the shop's scales print in their labels
-	// (weighed goods): 1 to 10 digits, leading zeros not significant.
-	ScaleCode  string       `json:"scale_code,omitempty"`
-	Category   string       `json:"category,omitempty"`
-	Unit       Unit         `json:"unit"`
-	VATRate    int64        `json:"vat_rate"`
-	Specs      []Spec       `json:"specs,omitempty"`
-	Images     []string     `json:"images,omitempty"`
-	Currency   string       `json:"currency"`
-	Prices     []PricePoint `json:"prices"`
-	Promotions []Promotion  `json:"promotions,omitempty"`
-	Stock      Stock        `json:"stock"`
-	UpdatedAt  time.Time    `json:"updated_at"`
+	SKU         string       `json:"sku"`
+	Name        string       `json:"name"`
+	NameEn      string       `json:"name_en,omitempty"`
+	Description string       `json:"description,omitempty" text:"multiline"`
+	Barcodes    []string     `json:"barcodes"`
+	Category    string       `json:"category,omitempty"`
+	Unit        Unit         `json:"unit"`
+	VATRate     int64        `json:"vat_rate"`
+	Specs       []Spec       `json:"specs,omitempty"`
+	Images      []string     `json:"images,omitempty"`
+	Currency    string       `json:"currency"`
+	Prices      []PricePoint `json:"prices"`
+	Promotions  []Promotion  `json:"promotions,omitempty"`
+	Stock       Stock        `json:"stock"`
+	UpdatedAt   time.Time    `json:"updated_at"`
 	// What shoppers say, as central's catalog carries it: the average
 	// rating in tenths of a star (0-50), how many reviews there are, and
 	// a few of them to show.
 	Rating      int64    `json:"rating,omitempty"`
 	ReviewCount int64    `json:"review_count,omitempty"`
 	Reviews     []Review `json:"reviews,omitempty"`
+
+	// ScaleCode is the item code the shop's scales print in their labels
+	// (weighed goods): 1 to 10 digits, leading zeros not significant.
+	ScaleCode string `json:"scale_code,omitempty"`
 }
 
 // Review is one shopper's review of a product.

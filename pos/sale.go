@@ -232,24 +232,26 @@ type Sale struct {
 	// they are, the points the sale was paid with and earned (at
 	// PointValue minor units a point), and what returns gave back and
 	// took back of those so far.
-	CustomerID     string `json:"customer_id,omitempty"`
-	PointValue     int64  `json:"point_value,omitempty"`
-	PointsPaid     int64  `json:"points_paid,omitempty"`
-	PointsEarned   int64  `json:"points_earned,omitempty"`
-	PointsRefunded int64  `json:"points_refunded,omitempty"`
-	PointsReversed int64  `json:"points_reversed,omitempty"`
-	// What a manager approved: stock taken out of what shoppers held, and
-	// who approved it (their cashier ID and name; never the PIN).
+	CustomerID     string    `json:"customer_id,omitempty"`
+	PointValue     int64     `json:"point_value,omitempty"`
+	PointsPaid     int64     `json:"points_paid,omitempty"`
+	PointsEarned   int64     `json:"points_earned,omitempty"`
+	PointsRefunded int64     `json:"points_refunded,omitempty"`
+	PointsReversed int64     `json:"points_reversed,omitempty"`
+	StoreSeq       uint64    `json:"storeseq"`
+	CreatedAt      time.Time `json:"created_at"`
+	IdempotencyKey string    `json:"idempotency_key"`
+	// Totals refunded so far, per tender, so returns go back where they came from.
+	RefundedCash int64 `json:"refunded_cash"`
+	RefundedCard int64 `json:"refunded_card"`
+
+	// What a manager approved: stock taken out of what shoppers held,
+	// lines voided before payment (price overrides are on their lines),
+	// and who approved (their cashier ID and name; never the PIN).
 	ReservedOverrides []ReservedOverride `json:"reserved_overrides,omitempty"`
 	VoidedLines       []VoidedLine       `json:"voided_lines,omitempty"`
 	ApprovedBy        string             `json:"approved_by,omitempty"`
 	ApprovedByName    string             `json:"approved_by_name,omitempty"`
-	StoreSeq          uint64             `json:"storeseq"`
-	CreatedAt         time.Time          `json:"created_at"`
-	IdempotencyKey    string             `json:"idempotency_key"`
-	// Totals refunded so far, per tender, so returns go back where they came from.
-	RefundedCash int64 `json:"refunded_cash"`
-	RefundedCard int64 `json:"refunded_card"`
 }
 
 // CardPaid returns the amount paid by card.
@@ -315,7 +317,6 @@ func PriceSaleFor(req *SaleRequest, lookup ProductLookup, at time.Time, currency
 	}
 	s := &Sale{CreatedAt: at, Customer: req.Customer, Lines: make([]SaleLine, 0, len(req.Lines))}
 	var total, discount int64
-	var err error
 	for i, lr := range req.Lines {
 		line, err := priceLineFor(lr, lookup, at, currency, personalPct)
 		if err == nil && line.Total.Amount > MaxAmount-total {
@@ -329,9 +330,11 @@ func PriceSaleFor(req *SaleRequest, lookup ProductLookup, at time.Time, currency
 		discount += line.Discount.Amount
 		s.Lines = append(s.Lines, line)
 	}
-	if s.VoidedLines, err = recordVoids(req.VoidedLines, lookup, currency); err != nil {
+	voids, err := recordVoids(req.VoidedLines, lookup, currency)
+	if err != nil {
 		return nil, err
 	}
+	s.VoidedLines = voids
 	s.Total, s.Discount = M(total, currency), M(discount, currency)
 	s.VAT = VATBreakdown(s.Lines, currency)
 	payments, change, err := settle(req.Payments, total)
@@ -387,24 +390,23 @@ func priceLineFor(lr SaleLineRequest, lookup ProductLookup, at time.Time, curren
 		b := M(price, currency)
 		before, price, promo, personalPct = &b, lr.PriceOverride.Amount, nil, 0
 	}
+	if lr.Qty <= 0 { // a barcode line the storage layer did not resolve
+		return SaleLine{}, FieldErrorf("qty", "qty must be from 1 to 1000000 sale units")
+	}
 	div := p.Unit.PriceDivisor()
 	lineTotal := DivRound(price, lr.Qty, div)
 	if lineTotal > MaxAmount { // keeps every sum of lines far from overflow
 		return SaleLine{}, FieldErrorf("qty", "the line total would exceed %d minor units", int64(MaxAmount))
-	}
-	if lr.Qty <= 0 { // a barcode line the storage layer did not resolve
-		return SaleLine{}, FieldErrorf("qty", "qty must be from 1 to 1000000 sale units")
 	}
 	l := SaleLine{
 		SKU: p.SKU, Name: p.Name, Unit: p.Unit, Qty: lr.Qty, Barcode: lr.Barcode,
 		UnitPrice: M(price, currency), RegularPrice: M(regular, currency),
 		Discount: M(DivRound(regular, lr.Qty, div)-lineTotal, currency),
 		Total:    M(lineTotal, currency), VATRate: p.VATRate,
-		VAT:         M(VATIncluded(lineTotal, p.VATRate), currency),
-		PriceBefore: before,
+		VAT: M(VATIncluded(lineTotal, p.VATRate), currency),
 	}
 	if before != nil {
-		l.Reason = lr.Reason
+		l.PriceBefore, l.Reason = before, lr.Reason
 	}
 	if promo != nil {
 		l.PromotionID = promo.ID

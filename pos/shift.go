@@ -251,11 +251,11 @@ func (s *Shift) Report() *ShiftReport {
 		Net:       M(t.SalesTotal-t.ReturnsTotal, cur),
 		Discounts: M(t.Discounts, cur),
 		CashIn:    M(t.CashIn, cur), CashOut: M(t.CashOut, cur),
-		ExpectedCash:   M(s.ExpectedCash(), cur),
-		VAT:            make([]ReportVATLine, 0, len(t.VAT)),
-		PriceOverrides: OverrideTotals{Count: t.PriceOverrides, Amount: M(t.PriceOverrideAmount, cur)},
-		Voids:          VoidTotals{Count: t.Voids},
+		ExpectedCash: M(s.ExpectedCash(), cur),
+		VAT:          make([]ReportVATLine, 0, len(t.VAT)),
 	}
+	r.PriceOverrides = OverrideTotals{Count: t.PriceOverrides, Amount: M(t.PriceOverrideAmount, cur)}
+	r.Voids = VoidTotals{Count: t.Voids}
 	for _, v := range t.VAT {
 		r.VAT = append(r.VAT, ReportVATLine{Rate: v.Rate,
 			SalesGross: M(v.SalesGross, cur), SalesVAT: M(v.SalesVAT, cur), ReturnsVAT: M(v.ReturnsVAT, cur),

@@ -10,12 +10,13 @@ var _ pos.CatalogService = (*CatalogService)(nil)
 
 // CatalogService is a mock of pos.CatalogService.
 type CatalogService struct {
-	FindProductBySKUFn       func(ctx context.Context, sku string) (*pos.Product, error)
-	FindProductByBarcodeFn   func(ctx context.Context, barcode string) (*pos.Product, error)
+	FindProductBySKUFn     func(ctx context.Context, sku string) (*pos.Product, error)
+	FindProductByBarcodeFn func(ctx context.Context, barcode string) (*pos.Product, error)
+	FindProductsFn         func(ctx context.Context, f pos.ProductFilter) ([]*pos.Product, string, error)
+	ImportProductsFn       func(ctx context.Context, items []pos.ProductImport) (pos.ImportResult, error)
+	CountProductsFn        func(ctx context.Context) (int, error)
+
 	FindProductByScaleCodeFn func(ctx context.Context, code string) (*pos.Product, error)
-	FindProductsFn           func(ctx context.Context, f pos.ProductFilter) ([]*pos.Product, string, error)
-	ImportProductsFn         func(ctx context.Context, items []pos.ProductImport) (pos.ImportResult, error)
-	CountProductsFn          func(ctx context.Context) (int, error)
 }
 
 // FindProductBySKU calls FindProductBySKUFn.

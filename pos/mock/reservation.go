@@ -10,12 +10,13 @@ var _ pos.ReservationService = (*ReservationService)(nil)
 
 // ReservationService is a mock of pos.ReservationService.
 type ReservationService struct {
-	CreateReservationFn                func(ctx context.Context, req *pos.ReservationRequest) (*pos.Reservation, error)
-	FindReservationFn                  func(ctx context.Context, code string) (*pos.Reservation, error)
+	CreateReservationFn  func(ctx context.Context, req *pos.ReservationRequest) (*pos.Reservation, error)
+	FindReservationFn    func(ctx context.Context, code string) (*pos.Reservation, error)
+	CancelReservationFn  func(ctx context.Context, code string) (*pos.Reservation, error)
+	ExpireReservationsFn func(ctx context.Context) (int, error)
+	CreateOrderFn        func(ctx context.Context, req *pos.OrderRequest) (*pos.Order, error)
+
 	FindActiveReservationByShortCodeFn func(ctx context.Context, shortCode string) (*pos.Reservation, error)
-	CancelReservationFn                func(ctx context.Context, code string) (*pos.Reservation, error)
-	ExpireReservationsFn               func(ctx context.Context) (int, error)
-	CreateOrderFn                      func(ctx context.Context, req *pos.OrderRequest) (*pos.Order, error)
 }
 
 // CreateReservation calls CreateReservationFn.
