@@ -120,7 +120,10 @@ type saleIDs struct {
 // unless a manager approved it: then the sale records what it took. The
 // reservation the sale completes, and ids.own, hold stock for this buyer.
 func checkHolds(tx *bbolt.Tx, sale *pos.Sale, res *takenReservation, ids saleIDs) error {
-	own := make(map[string]int64, len(ids.own)+1)
+	own, err := dueHolds(tx, sale.CreatedAt)
+	if err != nil {
+		return err
+	}
 	for sku, n := range ids.own {
 		own[sku] += n
 	}
@@ -216,6 +219,29 @@ func barcodeLookup(tx *bbolt.Tx) pos.BarcodeLookup {
 		},
 		ByScaleCode: func(code string) (*pos.Product, error) { return findProductByScaleCode(tx, code) },
 	}
+}
+
+// dueHolds sums, per SKU, the stock still held by reservations whose hold
+// has passed at now but that the sweeper (every 30 s, and after a night
+// off) has not released yet: they hold nothing any more, so the first
+// sales of the morning must not be refused for them. It only reads: the
+// expiry index is in time order, so on most sales it looks at one key.
+func dueHolds(tx *bbolt.Tx, now time.Time) (map[string]int64, error) {
+	due := map[string]int64{}
+	c := tx.Bucket(bucketReservationExpiry).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) < 8 || int64(binary.BigEndian.Uint64(k)) > now.UnixNano() {
+			break
+		}
+		rec, err := reservationByKey(tx, k[8:])
+		if err != nil {
+			return nil, err
+		}
+		if rec != nil && rec.Status == pos.ReservationActive {
+			due[rec.SKU] += rec.Qty
+		}
+	}
+	return due, nil
 }
 
 // takenReservation is the reservation a sale collects.

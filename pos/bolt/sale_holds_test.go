@@ -123,3 +123,19 @@ func TestSaleService_CreateSale_ReservedStock(t *testing.T) {
 		}
 	})
 }
+
+// TestSaleService_CreateSale_ExpiredHold: a reservation past its hold
+// holds nothing, even before the sweeper releases it.
+func TestSaleService_CreateSale_ExpiredHold(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := seed(t, db) // TV: 1 on hand
+	clock := newTestClock(db, t0)
+	res := mustReserve(t, bolt.NewReservationService(db), "TV", 1, phoneA)
+	sales := bolt.NewSaleService(db)
+	_, _, err := sales.CreateSale(ctx, "k1", cashSale(pos.SaleLineRequest{SKU: "TV", Qty: 1}))
+	wantErr(t, err, pos.CodeReservedStock, "lines[0].qty")
+	clock.Set(res.ExpiresAt)
+	if _, _, err := sales.CreateSale(ctx, "k2", cashSale(pos.SaleLineRequest{SKU: "TV", Qty: 1})); err != nil {
+		t.Fatalf("after the hold: %v", err)
+	}
+}
