@@ -20,6 +20,7 @@ type productView struct {
 	NameEn          string          `json:"name_en"`
 	Description     string          `json:"description"`
 	Barcodes        []string        `json:"barcodes"`
+	ScaleCode       string          `json:"scale_code,omitempty"`
 	Category        string          `json:"category"`
 	Unit            pos.Unit        `json:"unit"`
 	PriceUnit       string          `json:"price_unit"`
@@ -88,6 +89,7 @@ func newProductView(p *pos.Product, now time.Time) productView {
 		Specs: nonNil(p.Specs), Images: nonNil(p.Images), Stock: p.Stock,
 		StockElsewhere: []storeStockRow{},
 	}
+	v.ScaleCode = p.ScaleCode // the code in the labels of the shop's scales
 	if regular, ok := p.PriceAt(now); ok {
 		v.Price = &pos.Money{Amount: regular, Currency: p.Currency}
 		if promo, price := p.PromoAt(now, regular); promo != nil {
@@ -161,11 +163,18 @@ func (s *Server) handleGetBarcode(c fiber.Ctx) error {
 	if !validEAN(ean) {
 		return pos.FieldErrorf("ean", "ean must be 1 to 14 digits")
 	}
-	p, err := s.CatalogService.FindProductByBarcode(c.Context(), ean)
+	now := s.now()
+	p, label, err := s.findScanned(c, ean, "ean", now)
 	if err != nil {
 		return err
 	}
-	return c.JSON(newProductView(p, s.now()))
+	if label != nil {
+		return c.JSON(struct {
+			productView
+			ScaleLabel *scaleLabelView `json:"scale_label"`
+		}{newProductView(p, now), label})
+	}
+	return c.JSON(newProductView(p, now))
 }
 
 // productWithElsewhere answers with one product and its stock elsewhere.

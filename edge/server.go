@@ -99,6 +99,9 @@ type Server struct {
 	// QRPNG draws a QR code holding content as a PNG (the pickup QR of a
 	// reservation); required with ShopperEnabled.
 	QRPNG func(content string) ([]byte, error)
+	// ScaleFormat reads the labels of the shop's scales scanned at a till
+	// or a price-check kiosk; the zero value is pos.DefaultScaleFormat.
+	ScaleFormat pos.ScaleFormat
 	// TagsEnabled turns on the "tags" role: tag.png and tags.pdf, for staff.
 	TagsEnabled bool
 	// TagPrinter draws tags for the tags role.

@@ -270,7 +270,7 @@ func PlanReceiptlessReturn(req *ReturnRequest, lookup ProductLookup, at time.Tim
 	r := &Return{Reason: req.Reason, CreatedAt: at}
 	var total int64
 	for i, lr := range req.Lines {
-		l, err := priceLine(SaleLineRequest(lr), lookup, at, currency)
+		l, err := priceLine(SaleLineRequest{SKU: lr.SKU, Qty: lr.Qty}, lookup, at, currency)
 		if err == nil && l.Total.Amount > MaxAmount-total {
 			err = FieldErrorf("qty", "the return total would exceed %d minor units", int64(MaxAmount))
 		}

@@ -85,6 +85,11 @@ type ShiftTotals struct {
 	CashIn        int64            `json:"cash_in"`
 	CashOut       int64            `json:"cash_out"`
 	VAT           []ShiftVATTotals `json:"vat"`
+	// Manager-approved till operations: lines sold at an overridden
+	// price and what that gave away, and lines voided.
+	PriceOverrides      int64 `json:"price_overrides,omitempty"`
+	PriceOverrideAmount int64 `json:"price_override_amount,omitempty"`
+	Voids               int64 `json:"voids,omitempty"`
 }
 
 // ShiftVATTotals are the gross and VAT amounts of one rate over a shift.
@@ -105,6 +110,13 @@ func (t *ShiftTotals) AddSale(s *Sale) {
 	t.SalesOnline += s.PaidWith(PaymentOnline)
 	t.SalesCash += s.CashPaid()
 	t.Discounts += s.Discount.Amount
+	for i := range s.Lines {
+		if s.Lines[i].PriceBefore != nil {
+			t.PriceOverrides++
+			t.PriceOverrideAmount += s.Lines[i].OverrideAmount()
+		}
+	}
+	t.Voids += int64(len(s.VoidedLines))
 	for _, v := range s.VAT {
 		r := t.rate(v.Rate)
 		r.SalesGross += v.Gross.Amount
@@ -197,6 +209,21 @@ type ShiftReport struct {
 	ExpectedCash Money           `json:"expected_cash"`
 	CountedCash  *Money          `json:"counted_cash,omitempty"`
 	Difference   *Money          `json:"difference,omitempty"` // counted − expected
+	// What managers approved: price overrides (lines, and the money they
+	// gave away) and voided lines.
+	PriceOverrides OverrideTotals `json:"price_overrides"`
+	Voids          VoidTotals     `json:"voids"`
+}
+
+// OverrideTotals count a shift's price overrides and what they gave away.
+type OverrideTotals struct {
+	Count  int64 `json:"count"`
+	Amount Money `json:"amount"`
+}
+
+// VoidTotals count a shift's voided lines.
+type VoidTotals struct {
+	Count int64 `json:"count"`
 }
 
 // TenderTotals split an amount by tender.
@@ -235,6 +262,8 @@ func (s *Shift) Report() *ShiftReport {
 		ExpectedCash: M(s.ExpectedCash(), cur),
 		VAT:          make([]ReportVATLine, 0, len(t.VAT)),
 	}
+	r.PriceOverrides = OverrideTotals{Count: t.PriceOverrides, Amount: M(t.PriceOverrideAmount, cur)}
+	r.Voids = VoidTotals{Count: t.Voids}
 	for _, v := range t.VAT {
 		r.VAT = append(r.VAT, ReportVATLine{Rate: v.Rate,
 			SalesGross: M(v.SalesGross, cur), SalesVAT: M(v.SalesVAT, cur), ReturnsVAT: M(v.ReturnsVAT, cur),

@@ -87,6 +87,8 @@ var configKeys = []configKey{
 	{"shopper.anonymous_stock_share", "", "percent of a SKU's stock (not held by others) that reservations without a customer token may hold together", false, func(c *Config) any { return &c.Shopper.AnonymousStockShare }, checkInt(1, 100)},
 	{"pickups.no_show_days", "", "days a ready click & collect order waits for its customer before its stock is released (no-show)", false, func(c *Config) any { return &c.Pickups.NoShowDays }, checkInt(1, 365)},
 	{"shop.country", "CC", "country of shoppers' phones (ISO 3166-1 alpha-2); empty = from currency (RUB: RU, UAH: UA, else RU)", false, func(c *Config) any { return &c.Shop.Country }, checkCountry},
+	{"scale.prefixes", "LIST", "values of the scale label's prefix digits (P), comma-separated, e.g. 20,21,...,29", false, func(c *Config) any { return &c.Scale.Prefixes }, nil},
+	{"scale.layout", "LAYOUT", "scale label EAN-13 layout: P prefix, C item code, W grams or V price in minor units, X ignored, K check digit", false, func(c *Config) any { return &c.Scale.Layout }, nil},
 	{"tags.qr_level", "LEVEL", "QR error correction of price tags: L, M, Q or H", false, func(c *Config) any { return &c.Tags.QRLevel }, checkOneOf("L", "M", "Q", "H")},
 }
 

@@ -110,6 +110,7 @@ func (s *server) openDB() error {
 	db.NoShowAfter = time.Duration(c.Pickups.NoShowDays) * 24 * time.Hour
 	db.AnonymousLimits = pos.AnonymousLimits{MaxPieces: int64(c.Shopper.AnonymousMaxQty),
 		MaxGrams: int64(c.Shopper.AnonymousMaxGrams), StockShare: int64(c.Shopper.AnonymousStockShare)}
+	db.ScaleFormat = c.Scale.Format()
 	setTagCodes(db)
 	db.Logger = s.logger.With("component", "bolt")
 	if err := db.Open(); err != nil {
@@ -141,6 +142,7 @@ func (s *server) newHTTP() *edge.Server {
 	h.ReadTimeout, h.WriteTimeout, h.IdleTimeout = c.HTTP.ReadTimeout, c.HTTP.WriteTimeout, c.HTTP.IdleTimeout
 	h.RequestTimeout, h.LoginRate, h.TillEnabled = c.HTTP.RequestTimeout, c.HTTP.LoginRate, c.HasRole(RoleTill)
 	h.Logger = s.logger.With("component", "http")
+	h.ScaleFormat = c.Scale.Format()
 	h.Ready = s.db.Ready
 	h.Registerer = s.reg
 	h.AuthService = bolt.NewAuthService(s.db)

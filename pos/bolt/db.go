@@ -56,6 +56,9 @@ type DB struct {
 	// NormalizeTagCode turns a code as typed or scanned (case, look-alike
 	// characters) into its stored form; ok false means it cannot be one.
 	NormalizeTagCode func(string) (string, bool)
+	// ScaleFormat reads the labels of the shop's scales in sale lines
+	// that name a barcode; the zero value is pos.DefaultScaleFormat.
+	ScaleFormat pos.ScaleFormat
 
 	bolt     *bbolt.DB
 	epoch    atomic.Pointer[string] // the current epoch; inside a transaction read txEpoch instead
