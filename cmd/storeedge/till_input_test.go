@@ -51,7 +51,7 @@ func TestServe_TillBadInputWritesNothing(t *testing.T) {
 			"payments": []any{map[string]any{"method": "cash", "amount": money(100000)}}}, 403, "forbidden", ""},
 		{"VoidNoQty", "POST", "/api/v1/sales", map[string]any{"lines": []any{map[string]any{"sku": "A1", "qty": 1}},
 			"voided_lines": []any{map[string]any{"sku": "A1", "qty": 0, "reason": "x"}},
-			"payments": []any{map[string]any{"method": "cash", "amount": money(100000)}}}, 400, "validation_failed", "voided_lines[0].qty"},
+			"payments":     []any{map[string]any{"method": "cash", "amount": money(100000)}}}, 400, "validation_failed", "voided_lines[0].qty"},
 		{"OnlineFromTill", "POST", "/api/v1/sales", map[string]any{"lines": []any{map[string]any{"sku": "A1", "qty": 1}},
 			"payments": []any{map[string]any{"method": "online", "amount": money(100000)}}}, 400, "validation_failed", "payments[0].method"},
 		{"ShortCodeUnknown", "GET", "/api/v1/reservations/123456", nil, 404, "not_found", "code"},
