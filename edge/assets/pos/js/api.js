@@ -31,14 +31,14 @@ export async function api(method, path, body, opts) {
     });
     text = await res.text(); // a body cut off mid-way is as unknown as no answer
   } catch (e) {
-    throw new ApiError(0, { title: 'No answer', detail: 'The edge server did not answer. Check the network and try again.' }, true);
+    throw new ApiError(0, { code: 'network', detail: 'no answer' }, true);
   } finally {
     clearTimeout(timer);
   }
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
   if (res.ok) return data;
-  const problem = data && typeof data === 'object' ? data : { title: res.statusText, detail: 'The server answered ' + res.status + '.' };
+  const problem = data && typeof data === 'object' ? data : { code: 'http_' + res.status, detail: 'HTTP ' + res.status };
   const err = new ApiError(res.status, problem, false);
   if (res.status === 401 && !opts.anonymous && !opts.quiet) {
     sessionExpired(problem);

@@ -4,6 +4,7 @@ import { setCart } from './cart.js';
 import { $, isBlank } from './dom.js';
 import { enterTill, stopSyncPoll } from './shift.js';
 import { state } from './state.js';
+import { t } from './i18n.js';
 import { KEYS, store } from './storage.js';
 import { armed, busy, clearError, closeOverlay, fieldError, showError, showView } from './ui.js';
 
@@ -24,7 +25,7 @@ export function sessionExpired(problem) {
   store.set(sessionStorage, KEYS.session, null);
   // The cart and any unconfirmed sale stay: after logging in again the
   // cashier carries on (and a retry keeps its Idempotency-Key).
-  showLogin(fieldError('', (problem && problem.detail) || 'Your session has ended. Log in again.'));
+  showLogin(fieldError('', 'login.session_ended'));
 }
 
 export function onKeypad(ev) {
@@ -47,9 +48,9 @@ export async function onLogin(ev) {
     cashier: $('cashier').value.trim(),
     pin: $('pin').value.trim(),
   };
-  if (!body.terminal_token) return showError(fieldError('terminal_token', 'Enter the till token printed by "storeedge terminal add".'), LOGIN_FIELDS);
-  if (!body.cashier) return showError(fieldError('cashier', 'Enter your name.'), LOGIN_FIELDS);
-  if (!/^\d{4,12}$/.test(body.pin)) return showError(fieldError('pin', 'The PIN is 4 to 12 digits.'), LOGIN_FIELDS);
+  if (!body.terminal_token) return showError(fieldError('terminal_token', 'login.need_token'), LOGIN_FIELDS);
+  if (!body.cashier) return showError(fieldError('cashier', 'login.need_cashier'), LOGIN_FIELDS);
+  if (!/^\d{4,12}$/.test(body.pin)) return showError(fieldError('pin', 'login.need_pin'), LOGIN_FIELDS);
   await busy($('login'), async () => {
     try {
       const r = await api('POST', '/api/v1/login', body, { anonymous: true });
@@ -68,9 +69,9 @@ export async function onLogin(ev) {
 
 export async function onLogout(ev) {
   if (state.pending && state.pending.unknown) {
-    return showError(fieldError('', 'A payment is not confirmed yet: retry or discard it first.'));
+    return showError(fieldError('', 'pay.unconfirmed_first'));
   }
-  if (state.cart.length && !armed(ev.currentTarget, 'The sale in progress will be discarded: press Log out again.')) return;
+  if (state.cart.length && !armed(ev.currentTarget, t('login.logout_confirm'))) return;
   setCart([]);
   try { await api('POST', '/api/v1/logout', undefined, { quiet: true }); } catch (e) { /* the session ends anyway */ }
   state.session = null;

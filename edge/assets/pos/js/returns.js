@@ -2,6 +2,7 @@
 import { api, keyFor, unknownOutcome } from './api.js';
 import { $, h, row, table } from './dom.js';
 import { fmtMoney, fmtQty, fmtTime } from './format.js';
+import { t } from './i18n.js';
 import { state } from './state.js';
 import { busy, clearError, fieldError, notice, openOverlay, showError } from './ui.js';
 
@@ -11,7 +12,7 @@ export async function openReturn() {
   $('return-sale-id').value = '';
   $('return-sale').hidden = true;
   $('return-receipt').hidden = true;
-  $('recent-sales').replaceChildren(h('li', { class: 'muted pad', text: 'Loading the last receipts…' }));
+  $('recent-sales').replaceChildren(h('li', { class: 'muted pad', text: t('ret.loading') }));
   openOverlay('return-panel');
   $('return-sale-id').focus();
   try {
@@ -40,10 +41,10 @@ export async function recentSales() {
 
 export function renderRecent() {
   const list = $('recent-sales');
-  if (!state.recent.length) return list.replaceChildren(h('li', { class: 'muted pad', text: 'No sales in this shift yet.' }));
+  if (!state.recent.length) return list.replaceChildren(h('li', { class: 'muted pad', text: t('ret.no_sales') }));
   list.replaceChildren(...state.recent.map((s) => h('li', null, h('button', {
     type: 'button', class: 'result', onclick: () => { $('return-receipt').hidden = true; loadReturnSale(s.id); },
-  }, h('span', { class: 'name', text: 'No ' + s.receipt_no + ' · ' + fmtTime(s.created_at) }),
+  }, h('span', { class: 'name', text: t('ret.receipt_no', { no: s.receipt_no }) + ' · ' + fmtTime(s.created_at) }),
   h('b', { class: 'num', text: fmtMoney(s.total) })))));
 }
 
@@ -51,7 +52,7 @@ export async function onReturnFind(ev) {
   ev.preventDefault();
   clearError();
   const v = $('return-sale-id').value.trim();
-  if (!v) return showError(fieldError('id', 'Enter the sale ID from the receipt, or its number.'), { id: 'return-sale-id' });
+  if (!v) return showError(fieldError('id', 'ret.need_id'), { id: 'return-sale-id' });
   // A short number is a receipt number of this shift.
   const byNo = /^\d{1,9}$/.test(v) && state.recent.find((s) => String(s.receipt_no) === v);
   $('return-receipt').hidden = true;
@@ -66,28 +67,28 @@ export async function loadReturnSale(id) {
     renderReturnSale();
   } catch (e) {
     if (e.handled) return;
-    if (e.status === 404) e.problem.detail = 'No sale with ID or receipt number “' + id + '” (a receipt number works for this shift only).';
-    showError(e, { id: 'return-sale-id', '@not_found': 'return-sale-id' });
+    if (e.status === 404) e.problem = { code: 'sale_not_found', field: 'id', detail: e.problem.detail };
+    showError(e, { id: 'return-sale-id', '@sale_not_found': 'return-sale-id' });
   }
 }
 
 export function renderReturnSale() {
   const s = state.returnSale;
   $('return-sale').hidden = false;
-  $('return-sale-info').textContent = 'Receipt No ' + s.receipt_no + ' · ' + fmtTime(s.created_at) + ' · ' + fmtMoney(s.total);
+  $('return-sale-info').textContent = t('ret.receipt_no', { no: s.receipt_no }) + ' · ' + fmtTime(s.created_at) + ' · ' + fmtMoney(s.total);
   $('return-lines').replaceChildren(...s.lines.map((l, i) => {
     const left = l.qty - (l.returned_qty || 0);
     const input = h('input', {
       id: 'return-qty-' + i, inputmode: 'numeric', value: '0', disabled: left <= 0,
-      'aria-label': 'Quantity to return of ' + l.name + (l.unit === 'gram' ? ', grams' : ''),
+      'aria-label': t(l.unit === 'gram' ? 'ret.qty_label_g' : 'ret.qty_label', { name: l.name }),
     });
     return h('li', { class: 'line', data: { sku: l.sku, i: String(i) } },
       h('span', { class: 'name' }, l.name, h('small', {
-        text: 'sold ' + fmtQty(l.unit, l.qty) + ' for ' + fmtMoney(l.total) +
-          (l.returned_qty ? ' · returned ' + fmtQty(l.unit, l.returned_qty) : ''),
+        text: t('ret.sold', { qty: fmtQty(l.unit, l.qty), total: fmtMoney(l.total) }) +
+          (l.returned_qty ? ' · ' + t('ret.returned', { qty: fmtQty(l.unit, l.returned_qty) }) : ''),
       })),
-      h('span', { class: 'qty' }, input, l.unit === 'gram' ? ' g' : ''),
-      h('button', { type: 'button', disabled: left <= 0, text: 'All', onclick: () => { input.value = String(left); } }));
+      h('span', { class: 'qty' }, input, l.unit === 'gram' ? ' ' + t('unit.g_short') : ''),
+      h('button', { type: 'button', disabled: left <= 0, text: t('ret.all'), onclick: () => { input.value = String(left); } }));
   }));
 }
 
@@ -101,11 +102,11 @@ export function returnLines() {
     const text = input.value.trim() || '0';
     const left = l.qty - (l.returned_qty || 0);
     if (!/^\d{1,7}$/.test(text) || Number(text) > left) {
-      throw Object.assign(fieldError('qty', 'Return 0 to ' + fmtQty(l.unit, left) + ' of ' + l.name + '.'), { input });
+      throw Object.assign(fieldError('qty', 'ret.qty_range', { max: fmtQty(l.unit, left), name: l.name }), { input });
     }
     if (Number(text) > 0) bySku.set(l.sku, (bySku.get(l.sku) || 0) + Number(text));
   });
-  if (!bySku.size) throw fieldError('qty', 'Enter how much of which line comes back.');
+  if (!bySku.size) throw fieldError('qty', 'ret.need_qty');
   return Array.from(bySku, ([sku, qty]) => ({ sku, qty }));
 }
 
@@ -132,7 +133,7 @@ export async function onReturnSubmit() {
       if (e.handled) return;
       if (unknownOutcome(e)) {
         state.returnPending.unknown = true;
-        return showError(fieldError('', 'The return was not confirmed (' + e.message + ') Press Return selected again: it cannot refund twice.'));
+        return showError(fieldError('', 'ret.not_confirmed'));
       }
       showError(e, fields);
     }
@@ -148,23 +149,23 @@ export function returnLineElement(lines, field) {
 
 // unitOf finds a returned SKU's unit on the sale (a return line has none).
 export function unitOf(sku) {
-  const l = state.returnSale && state.returnSale.lines.find((x) => x.sku === sku);
+  const l = (state.returnSale && state.returnSale.lines.find((x) => x.sku === sku)) || state.noReceipt.find((x) => x.sku === sku);
   return l ? l.unit : 'piece';
 }
 
-export function renderReturnReceipt(ret) {
-  const box = $('return-receipt');
+export function renderReturnReceipt(ret, boxId) {
+  const box = $(boxId || 'return-receipt');
   box.replaceChildren(
-    h('h3', { text: 'Return receipt No ' + ret.receipt_no }),
+    h('h3', { text: t('ret.receipt_title', { no: ret.receipt_no }) }),
     h('table', { class: 'lines' }, h('tbody', null, ret.lines.map((l) => h('tr', null,
       h('td', null, l.name, h('small', { text: fmtQty(unitOf(l.sku), l.qty) })),
       h('td', { class: 'num', text: fmtMoney(l.amount) }))))),
     table(null, [
-      row('Returned', fmtMoney(ret.total), 'strong'),
-      ...(ret.vat || []).map((v) => row('incl. VAT ' + v.rate + '%', fmtMoney(v.vat))),
+      row(t('ret.total'), fmtMoney(ret.total), 'strong'),
+      ...(ret.vat || []).map((v) => row(t('ret.vat', { rate: v.rate }), fmtMoney(v.vat))),
       ...(ret.refunds || []).filter((p) => p.amount.amount > 0).map((p) =>
-        row(p.method === 'card' ? 'Refund to the card' : 'Give back in cash', fmtMoney(p.amount), 'strong')),
+        row(t(p.method === 'card' ? 'ret.refund_to_card' : 'ret.refund_in_cash'), fmtMoney(p.amount), 'strong')),
     ]));
   box.hidden = false;
-  notice('Return recorded.');
+  notice(t('ret.recorded'));
 }

@@ -3,6 +3,8 @@ import { api } from './api.js';
 import { money } from './cart.js';
 import { $, isBlank } from './dom.js';
 import { fmtMoney, parseMoney } from './format.js';
+import { t } from './i18n.js';
+import { startPickupPoll, stopPickupPoll } from './pickups.js';
 import { renderReport } from './report.js';
 import { showSell } from './sale.js';
 import { SYNC_POLL_MS, state } from './state.js';
@@ -47,13 +49,13 @@ export async function onOpenShift(ev) {
   const fields = { opening_float: 'float' };
   const amount = parseMoney($('float').value);
   if (isBlank($('float').value) || amount === null) {
-    return showError(fieldError('opening_float', 'Enter the cash in the drawer, e.g. 5000 or 5000,50 (0 if empty).'), fields);
+    return showError(fieldError('opening_float', 'open.need_float'), fields);
   }
   await busy($('open-shift'), async () => {
     try {
       setShift(await api('POST', '/api/v1/shifts', { opening_float: money(amount) }));
       $('float').value = '';
-      notice('Shift opened.');
+      notice(t('open.opened'));
       showSell();
     } catch (e) {
       if (e.handled) return;
@@ -88,14 +90,14 @@ export async function onMoveCash(kind, btn) {
   clearError();
   const fields = { amount: 'cash-amount', reason: 'cash-reason', kind: 'cash-amount' };
   const amount = parseMoney($('cash-amount').value);
-  if (!amount) return showError(fieldError('amount', 'Enter an amount, e.g. 1000 or 1000,50.'), fields);
+  if (!amount) return showError(fieldError('amount', 'cash.need_amount'), fields);
   const body = { kind, amount: money(amount) };
   if (!isBlank($('cash-reason').value)) body.reason = $('cash-reason').value.trim();
   await busy(btn, async () => {
     try {
       setShift(await api('POST', '/api/v1/shifts/' + encodeURIComponent(state.shift.id) + '/cash', body));
       closeOverlay();
-      notice((kind === 'in' ? 'Put in ' : 'Took out ') + fmtMoney(amount) + '.');
+      notice(t(kind === 'in' ? 'cash.put_in' : 'cash.took_out', { amount: fmtMoney(amount) }));
     } catch (e) {
       if (!e.handled) showError(e, fields);
     }
@@ -106,11 +108,11 @@ export async function onCloseShift() {
   clearError();
   const fields = { counted_cash: 'counted' };
   if (state.cart.length || (state.pending && state.pending.unknown)) {
-    return showError(fieldError('', 'Finish or clear the sale in progress before closing the shift.'));
+    return showError(fieldError('', 'bar.finish_sale_first'));
   }
   const counted = parseMoney($('counted').value);
   if (isBlank($('counted').value) || counted === null) {
-    return showError(fieldError('counted_cash', 'Count the drawer and enter the cash, e.g. 12345,50.'), fields);
+    return showError(fieldError('counted_cash', 'bar.need_counted'), fields);
   }
   await busy($('close-shift'), async () => {
     try {
@@ -130,11 +132,13 @@ export function startSyncPoll() {
   stopSyncPoll();
   pollSync();
   state.syncTimer = setInterval(pollSync, SYNC_POLL_MS);
+  startPickupPoll();
 }
 
 export function stopSyncPoll() {
   clearInterval(state.syncTimer);
   state.syncTimer = 0;
+  stopPickupPoll();
   $('sync').hidden = true;
 }
 
@@ -144,13 +148,14 @@ export async function pollSync() {
   const el = $('sync');
   try {
     const s = await api('GET', '/api/v1/sync/status');
-    const waiting = s.pending_events ? ' · ' + s.pending_events + ' to send' : '';
-    el.textContent = (s.connected ? '● online' : '● central offline') + waiting;
+    const waiting = s.pending_events ? ' · ' + t('sync.to_send', { n: s.pending_events }) : '';
+    state.offline = !s.connected;
+    el.textContent = t(s.connected ? 'sync.online' : 'sync.offline') + waiting;
     el.className = 'sync ' + (s.connected ? 'good' : 'warn');
   } catch (e) {
     if (e.handled) return;
     if (e.status === 404) { el.hidden = true; return; } // this edge runs without sync
-    el.textContent = e.network ? '● edge not answering' : '● sync unknown';
+    el.textContent = t(e.network ? 'sync.no_edge' : 'sync.unknown');
     el.className = 'sync bad';
   }
   el.hidden = !state.session;

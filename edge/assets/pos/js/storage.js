@@ -1,11 +1,12 @@
-// Storage of the till: localStorage and sessionStorage keys, and a
-// store that keeps working when storage is unavailable.
+// Storage of the till: localStorage and sessionStorage keys, and a store
+// that keeps working when storage is unavailable.
 
 export const KEYS = {
   terminal: 'storeedge.pos.terminalToken', // localStorage: the till's token
   cashier: 'storeedge.pos.cashier', // localStorage: last cashier name
   cart: 'storeedge.pos.cart', // localStorage: survives a reload
   pending: 'storeedge.pos.pendingSale', // localStorage: an unconfirmed sale
+  lang: 'storeedge.pos.lang', // localStorage: this till's language
   session: 'storeedge.pos.session', // sessionStorage: bearer token
 };
 

@@ -1,6 +1,7 @@
 // Messages, errors, busy buttons, views and overlays.
 import { $ } from './dom.js';
 import { fmtMoney, fmtSince } from './format.js';
+import { problemText, t } from './i18n.js';
 import { state } from './state.js';
 
 let noticeTimer = 0;
@@ -21,14 +22,16 @@ export function clearError() {
   }
 }
 
-// showError shows a problem's detail and marks the input its field names.
-// fields maps a field path prefix ("lines", "opening_float") to an element
-// id or to a function of the full path that returns an element.
+// showError shows a problem in the cashier's language and marks the input
+// its field names. fields maps a field path prefix ("lines",
+// "opening_float") or "@code" to an element id or to a function of the full
+// path that returns an element.
 export function showError(err, fields) {
   clearError();
   const p = (err && err.problem) || { detail: String((err && err.message) || err) };
   const el = $('error');
-  el.textContent = p.detail || p.title || 'Something went wrong.';
+  el.textContent = problemText(p);
+  el.dataset.code = p.code || '';
   el.hidden = false;
   const target = fieldElement(fields, p.field) || fieldElement(fields, p.code && '@' + p.code);
   if (target) {
@@ -51,10 +54,11 @@ export function fieldElement(fields, field) {
 }
 
 // fieldError makes a client-side error look like a server problem, so one
-// function shows both.
-export function fieldError(field, detail) {
+// function shows both; key and params name its text in the catalog.
+export function fieldError(field, key, params) {
+  const detail = t(key, params);
   const e = new Error(detail);
-  e.problem = { detail, field, code: 'validation_failed' };
+  e.problem = { detail, field, code: 'client', localized: true };
   return e;
 }
 
@@ -92,6 +96,8 @@ export async function busy(btn, fn) {
 
 export const VIEWS = ['login', 'open', 'sell', 'z'];
 
+export function currentView() { return VIEWS.find((v) => !$('view-' + v).hidden) || ''; }
+
 export function showView(name) {
   for (const v of VIEWS) $('view-' + v).hidden = v !== name;
   $('shift-bar').hidden = name === 'login';
@@ -111,18 +117,28 @@ export function fitToBar() {
 
 export function renderBar() {
   const s = state.session;
-  $('who').textContent = s ? s.cashier.name + (s.cashier.role === 'manager' ? ' (manager)' : '') + ' · ' + s.terminal.name : '';
+  $('who').textContent = s
+    ? s.cashier.name + (s.cashier.role === 'manager' ? ' (' + t('bar.manager') + ')' : '') + ' · ' + s.terminal.name
+    : '';
   const sh = state.shift;
   $('shift-info').textContent = sh
-    ? 'Shift since ' + fmtSince(sh.opened_at) + ' · float ' + fmtMoney(sh.opening_float)
-    : 'No open shift';
+    ? t('bar.shift_since', { since: fmtSince(sh.opened_at), float: fmtMoney(sh.opening_float) })
+    : t('bar.no_shift');
 }
 
+// openOverlay shows one panel of the overlay.
 export function openOverlay(id) {
   const ov = $('overlay');
   for (const sec of ov.children) sec.hidden = sec.id !== id;
   ov.hidden = false;
   document.body.classList.add('overlay-open');
+}
+
+// overlayPanel is the id of the panel on screen, or ''.
+export function overlayPanel() {
+  if ($('overlay').hidden) return '';
+  const sec = Array.from($('overlay').children).find((s) => !s.hidden);
+  return sec ? sec.id : '';
 }
 
 export function closeOverlay() {

@@ -1,0 +1,61 @@
+// Keyboard-wedge barcode scanners type a code as a burst of keys, faster
+// than any person, ending in Enter. The scanner module watches every key
+// wherever focus is: a burst of at least scanner_min_length keys, each
+// within scanner_gap_ms of the one before, that ends in Enter is a scan.
+// Its characters are taken back out of whatever field they landed in (the
+// field gets the text it had before the burst), and the code goes to the
+// screen's scan handler: a scan never mixes with typed text.
+import { state } from './state.js';
+
+let burst = null; // {keys, last, field, value, start, end}
+let handler = () => {};
+
+// onScan sets the function that receives each scanned code.
+export function onScan(fn) { handler = fn; }
+
+function isField(el) {
+  return el && (el.matches('input:not([type=checkbox]):not([type=radio]), textarea') || el.isContentEditable);
+}
+
+function snapshot(el) {
+  if (!isField(el)) return { field: null };
+  return { field: el, value: el.value, start: el.selectionStart, end: el.selectionEnd };
+}
+
+// onKeyDown runs in the capture phase, before any field or form sees the
+// key, so the Enter that ends a scan submits nothing.
+function onKeyDown(ev) {
+  const gap = Number(state.config.scanner_gap_ms) || 50;
+  const min = Number(state.config.scanner_min_length) || 6;
+  const now = ev.timeStamp || performance.now();
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) { burst = null; return; }
+  if (ev.key === 'Enter') {
+    const b = burst;
+    burst = null;
+    if (b && b.keys.length >= min && now - b.last <= gap * 2) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      restore(b);
+      handler(b.keys.join(''));
+    }
+    return;
+  }
+  if (ev.key.length !== 1) return; // Shift and the like come between a scanner's keys
+  if (!burst || now - burst.last > gap) burst = Object.assign({ keys: [] }, snapshot(ev.target));
+  burst.keys.push(ev.key);
+  burst.last = now;
+}
+
+// restore gives the field the text it had before the burst.
+function restore(b) {
+  if (!b.field || !b.field.isConnected) return;
+  if (b.field.value !== b.value) {
+    b.field.value = b.value;
+    b.field.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+  try { b.field.setSelectionRange(b.start, b.end); } catch (e) { /* not every input type has a selection */ }
+}
+
+export function startScanner() {
+  document.addEventListener('keydown', onKeyDown, true);
+}
