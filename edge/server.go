@@ -123,6 +123,9 @@ type Server struct {
 	CustomerService    pos.CustomerService
 	RemoteStockService pos.RemoteStockService
 	PickupService      pos.PickupService
+	// LoyaltyService adds points to the customer lookup and lets the till
+	// sign customers up (nil: central's balance only, no sign-up).
+	LoyaltyService pos.LoyaltyService
 }
 
 // NewServer returns a server with the defaults above, the till role on, the

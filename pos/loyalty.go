@@ -202,6 +202,10 @@ type CustomerAccount struct {
 	// OfflinePointsCap is what they may still burn here today: the daily
 	// cap less what they burned here today, and never above the balance.
 	OfflinePointsCap int64 `json:"offline_points_cap"`
+	// PointValue and MaxRedeemPct are central's rules, for the till to
+	// show what points may pay (0: no rules yet, points cannot pay).
+	PointValue   int64 `json:"point_value,omitempty"`
+	MaxRedeemPct int64 `json:"max_redeem_pct,omitempty"`
 }
 
 // LoyaltyService is the customer at the till.

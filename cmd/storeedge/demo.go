@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/big"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/storeedge/storeedge/pos"
@@ -27,6 +28,10 @@ func seedDemo(ctx context.Context, db *bolt.DB, cfg *Config, out io.Writer) erro
 	}
 	items := demo.Products(db.Now(), cfg.Currency)
 	if _, err := importProducts(ctx, catalog, items); err != nil {
+		return err
+	}
+	rules := demo.LoyaltyRules
+	if err := bolt.SeedLoyalty(ctx, db, &rules, slices.Clone(demo.Customers)); err != nil {
 		return err
 	}
 	var b strings.Builder

@@ -169,6 +169,7 @@ func (s *server) shopperHTTP(h *edge.Server) {
 	h.ReservationRate, h.PhoneRegion = c.Shopper.ReservationRate, c.PhoneRegion()
 	h.ReservationService, h.TagService = bolt.NewReservationService(s.db), bolt.NewTagService(s.db)
 	h.CustomerService, h.RemoteStockService = downlink, downlink
+	h.LoyaltyService = bolt.NewLoyaltyService(s.db)
 	h.QRPNG = func(content string) ([]byte, error) { return qr.PNG(content, 320, level) }
 	h.TagPrinter = qrPrinter{level: level}
 }

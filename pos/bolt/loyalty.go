@@ -294,6 +294,7 @@ func account(tx *bbolt.Tx, c *pos.Customer, now time.Time) (*pos.CustomerAccount
 		return acc, err
 	}
 	acc.OfflinePointsCap = burnable(tx, rules, c, now)
+	acc.PointValue, acc.MaxRedeemPct = rules.PointValue, rules.MaxRedeemPct
 	return acc, nil
 }
 
@@ -334,4 +335,29 @@ func (s *LoyaltyService) RegisterCustomer(ctx context.Context, req *pos.Customer
 		return err
 	})
 	return acc, err
+}
+
+// SeedLoyalty stores loyalty rules and customers for a demo shop without
+// claiming any stream version, so central's first real messages still
+// replace them.
+func SeedLoyalty(ctx context.Context, db *DB, rules *pos.LoyaltyRules, customers []pos.Customer) error {
+	if err := rules.Validate(); err != nil {
+		return err
+	}
+	for i := range customers {
+		if err := customers[i].Validate(); err != nil {
+			return err
+		}
+	}
+	return db.update(ctx, false, func(tx *bbolt.Tx) error {
+		if err := putJSON(tx.Bucket(bucketLoyalty), []byte(rules.ID), rules); err != nil {
+			return err
+		}
+		for i := range customers {
+			if err := putCustomer(tx, &customers[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

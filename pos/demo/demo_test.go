@@ -204,3 +204,24 @@ func TestStaff(t *testing.T) {
 		t.Fatalf("Cashiers[1] = %v, want %v", got, want)
 	}
 }
+
+func TestLoyalty_Valid(t *testing.T) {
+	rules := demo.LoyaltyRules
+	if err := rules.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cats := map[string]bool{}
+	for _, c := range demo.Categories() {
+		cats[c.Slug] = true
+	}
+	for cat := range rules.CategoryEarnBP {
+		if !cats[cat] {
+			t.Errorf("earn rate for %q, which is no demo category", cat)
+		}
+	}
+	for i := range demo.Customers {
+		if err := demo.Customers[i].Validate(); err != nil {
+			t.Errorf("%s: %v", demo.Customers[i].ID, err)
+		}
+	}
+}

@@ -9,7 +9,24 @@ import (
 var (
 	_ pos.CustomerService    = (*CustomerService)(nil)
 	_ pos.RemoteStockService = (*RemoteStockService)(nil)
+	_ pos.LoyaltyService     = (*LoyaltyService)(nil)
 )
+
+// LoyaltyService is a mock of pos.LoyaltyService.
+type LoyaltyService struct {
+	FindAccountFn      func(ctx context.Context, phone, card string) (*pos.CustomerAccount, error)
+	RegisterCustomerFn func(ctx context.Context, req *pos.CustomerRegistration) (*pos.CustomerAccount, error)
+}
+
+// FindAccount calls FindAccountFn.
+func (s *LoyaltyService) FindAccount(ctx context.Context, phone, card string) (*pos.CustomerAccount, error) {
+	return s.FindAccountFn(ctx, phone, card)
+}
+
+// RegisterCustomer calls RegisterCustomerFn.
+func (s *LoyaltyService) RegisterCustomer(ctx context.Context, req *pos.CustomerRegistration) (*pos.CustomerAccount, error) {
+	return s.RegisterCustomerFn(ctx, req)
+}
 
 // CustomerService is a mock of pos.CustomerService.
 type CustomerService struct {
