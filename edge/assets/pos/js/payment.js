@@ -5,7 +5,7 @@ import { api, keyFor, unknownOutcome } from './api.js';
 import { cartLocked, cartTotal, money, renderCart, renderTotals, setCart } from './cart.js';
 import { customerRef, renderCustomer, setCustomer } from './customer.js';
 import { $, h, isBlank, row, table } from './dom.js';
-import { fmtMoney, fmtQty, fmtTime, parseMoney, perUnit } from './format.js';
+import { fmtAmount, fmtMoney, fmtQty, fmtTime, parseMoney, perUnit } from './format.js';
 import { t } from './i18n.js';
 import { askReservedStock } from './reservations.js';
 import { enterTill } from './shift.js';
@@ -35,7 +35,7 @@ export function maxPoints(total) {
   const c = state.customer;
   if (!c || !c.point_value) return 0;
   let pts = Math.max(0, Number(c.points_balance != null ? c.points_balance : c.loyalty_points) || 0);
-  if (c.offline_points_cap != null && c.offline_points_cap >= 0 && state.offline) pts = Math.min(pts, c.offline_points_cap);
+  if (c.offline_points_cap != null && c.offline_points_cap >= 0) pts = Math.min(pts, c.offline_points_cap); // what they may still burn here today
   let cap = total;
   if (c.max_redeem_pct != null) {
     const x = total * Math.min(Math.max(c.max_redeem_pct, 0), 100);
@@ -59,7 +59,7 @@ export function renderPointsBox(total) {
 
 export function onPointsMax() {
   const max = Number($('points-max').dataset.max || 0);
-  $('points-part').value = max ? String(max / 100).replace('.', state.lang === 'en' ? '.' : ',') : '';
+  $('points-part').value = max ? fmtAmount(max) : '';
   renderTotals();
 }
 

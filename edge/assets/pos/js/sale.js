@@ -108,6 +108,6 @@ export function renderResults(items, q) {
       p.promo_price ? h('s', { class: 'muted', text: fmtMoney(p.price) }) : null, ' ',
       h('b', { text: price ? fmtMoney(price) + perUnit(p.unit) : t('sell.no_price') }),
       h('small', { class: p.stock && p.stock.available <= 0 ? 'bad' : 'muted', text: stock }))),
-    h('button', { type: 'button', class: 'info', text: 'ⓘ', 'aria-label': t('prod.details'), onclick: () => openProduct(p.sku) }));
+    h('button', { type: 'button', class: 'info', text: 'i', 'aria-label': t('prod.details'), onclick: () => openProduct(p.sku) }));
   }));
 }

@@ -9,6 +9,7 @@ import { state } from './state.js';
 
 let burst = null; // {keys, last, field, value, start, end}
 let handler = () => {};
+let swallowed = -1; // when the last scan's Enter was taken
 
 // onScan sets the function that receives each scanned code.
 export function onScan(fn) { handler = fn; }
@@ -35,6 +36,7 @@ function onKeyDown(ev) {
     if (b && b.keys.length >= min && now - b.last <= gap * 2) {
       ev.preventDefault();
       ev.stopImmediatePropagation();
+      swallowed = now;
       restore(b);
       handler(b.keys.join(''));
     }
@@ -46,8 +48,33 @@ function onKeyDown(ev) {
   burst.last = now;
 }
 
-// restore gives the field the text it had before the burst.
+// onKeyPress drops the keypress of a scan's Enter: some keyboards (and
+// test drivers) send it apart from the keydown, and it would submit the
+// form the scan landed in.
+function onKeyPress(ev) {
+  if (ev.key === 'Enter' && swallowed >= 0 && (ev.timeStamp || performance.now()) - swallowed < 500) {
+    swallowed = -1;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+  }
+}
+
+// restore gives the field the text it had before the burst. When focus
+// moved during the burst (a key on no field sends focus to the scan box),
+// the part of the code that reached the focused field is taken out of it.
 function restore(b) {
+  const el = document.activeElement;
+  if (isField(el) && el !== b.field) {
+    const code = b.keys.join('');
+    for (let k = 0; k < code.length; k++) {
+      const i = el.value.lastIndexOf(code.slice(k));
+      if (i >= 0) {
+        el.value = el.value.slice(0, i) + el.value.slice(i + code.length - k);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        break;
+      }
+    }
+  }
   if (!b.field || !b.field.isConnected) return;
   if (b.field.value !== b.value) {
     b.field.value = b.value;
@@ -58,4 +85,5 @@ function restore(b) {
 
 export function startScanner() {
   document.addEventListener('keydown', onKeyDown, true);
+  document.addEventListener('keypress', onKeyPress, true);
 }

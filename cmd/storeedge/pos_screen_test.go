@@ -1,0 +1,355 @@
+package main_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/storeedge/storeedge/sync/synctest"
+)
+
+// screensDir is where TestPOSScreen saves the cashier screen's pictures:
+// docs/screens, so the pictures in the docs are what the screen shows.
+const screensDir = "../../docs/screens"
+
+// dateRU is a moment as the Russian screen shows it: 04.12.2026 20:44.
+var dateRU = regexp.MustCompile(`\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}`)
+
+// screen drives the cashier screen in a real headless Chromium.
+type screen struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+// newScreen starts Chromium at a till's size (1280×800). Without Chromium
+// the test fails under CI and is skipped elsewhere (synctest.Need), saying
+// which package to install.
+func newScreen(t *testing.T) *screen {
+	path := synctest.Need(t, "chromium-headless-shell", "chromium-headless-shell", "chromium", "chromium-browser")
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 800), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("lang", "ru-RU"))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelT(); cancel(); cancelA() })
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+		t.Fatal(err)
+	}
+	return &screen{t: t, ctx: ctx}
+}
+
+// with returns the screen for a subtest, so that its failures end the
+// subtest and not its parent.
+func (s *screen) with(t *testing.T) *screen { return &screen{t: t, ctx: s.ctx} }
+
+// do runs actions, failing the test with what step it was.
+func (s *screen) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	if err := chromedp.Do(s.ctx, actions...); err != nil {
+		s.t.Fatalf("%s: %v\nerror on screen: %q", step, err, s.js(`document.getElementById('error').hidden ? '' : document.getElementById('error').textContent`))
+	}
+}
+
+// js evaluates expr in the page and returns its value as text.
+func (s *screen) js(expr string) string {
+	s.t.Helper()
+	v, err := chromedp.Run(s.ctx, chromedp.Evaluate[any](expr))
+	if err != nil {
+		s.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	if str, ok := v.(string); ok {
+		return str
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// waitJS waits until expr is true in the page. Runtime.evaluate is not
+// subject to the page's CSP, unlike chromedp.Poll's injected function.
+func (s *screen) waitJS(step, expr string) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ok, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool]("!!("+expr+")"))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s: %s never became true (%v)\ncart: %q\nerror on screen: %q", step, expr, err, s.text("cart"),
+				s.js(`document.getElementById('error').hidden ? '' : document.getElementById('error').textContent`))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// text returns the visible text of the element with id.
+func (s *screen) text(id string) string {
+	s.t.Helper()
+	return s.js(fmt.Sprintf(`(document.getElementById(%q) || {}).innerText || ''`, id))
+}
+
+// scan types code and Enter as a keyboard-wedge scanner does: a burst of
+// keys, wherever focus is.
+func (s *screen) scan(code string) {
+	s.t.Helper()
+	s.do("scan "+code, chromedp.KeyEvent(code+"\r"))
+}
+
+// shot saves a full-page screenshot as docs/screens/name.
+func (s *screen) shot(name string) {
+	s.t.Helper()
+	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100)) // 100: PNG; less is JPEG
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.MkdirAll(screensDir, 0o755); err != nil {
+		s.t.Fatal(err)
+	}
+	path := filepath.Join(screensDir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Logf("screenshot: %s", path)
+}
+
+// errorShown returns the error banner's text, "" when there is none.
+func (s *screen) errorShown() string {
+	return s.js(`document.getElementById('error').hidden ? '' : document.getElementById('error').textContent`)
+}
+
+// demoCreds reads the demo shop's tokens and PINs.
+func demoCreds(t *testing.T, dir string) map[string]string {
+	creds, err := os.ReadFile(filepath.Join(dir, "demo-credentials.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := map[string]string{}
+	for _, line := range strings.Split(string(creds), "\n") {
+		if k, v, ok := strings.Cut(strings.Fields(line + " #")[0], "="); ok {
+			vals[k] = v
+		}
+	}
+	return vals
+}
+
+// demoBarcode returns a product's first barcode and name.
+func demoBarcode(t *testing.T, till *client, sku string) (string, string) {
+	var p struct {
+		Name     string
+		Barcodes []string
+	}
+	till.must(t, 200, "GET", "/api/v1/products/"+sku, nil, nil, &p)
+	if len(p.Barcodes) == 0 {
+		t.Fatalf("%s has no barcode", sku)
+	}
+	return p.Barcodes[0], p.Name
+}
+
+// TestPOSScreen walks a cashier's shift at /pos/ in Russian in a real
+// headless Chromium against the real binary, with no broker (central is
+// unreachable all along): login with the PIN keypad, scanner bursts
+// wherever focus is, a search followed by a scan that starts a fresh
+// query, the customer by phone, a sale paid partly with points, a
+// reservation by its short code, a return without a receipt approved with
+// the manager's PIN, and the X and Z reports. It saves its screenshots in
+// docs/screens.
+func TestPOSScreen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser: not in -short")
+	}
+	dir := t.TempDir()
+	p := startServe(t, dir, "--demo")
+	creds := demoCreds(t, dir)
+	api := demoClient(t, dir, p)
+	milk1, name1 := demoBarcode(t, api, "DEMO-0001")
+	milk2, name2 := demoBarcode(t, api, "DEMO-0002")
+	milk3, name3 := demoBarcode(t, api, "DEMO-0003")
+	s := newScreen(t)
+
+	s.do("open /pos/", chromedp.Navigate(p.URL+"/pos/"))
+	s.waitJS("page ready", `document.body.dataset.ready === '1'`)
+	if got := s.text("login-form"); !strings.Contains(got, "Вход на кассу") || !strings.Contains(got, "Войти") {
+		t.Fatalf("login screen is not in Russian: %q", got)
+	}
+	loginWithKeypad(s, creds["TILL_1_TOKEN"], "anna", creds["ANNA_PIN"])
+	s.shot("pos-open-shift.png")
+	s.do("open the shift", chromedp.SendKeys(chromedp.ID("float"), "5000"), chromedp.Click(chromedp.ID("open-shift")))
+	s.waitJS("selling screen", `!document.getElementById('view-sell').hidden`)
+
+	t.Run("ScanAnywhere", func(t *testing.T) {
+		s := s.with(t)
+		s.do("focus nothing", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+		s.scan(milk1)
+		s.waitJS("scanned line", fmt.Sprintf(`document.querySelector('#cart li[data-sku="DEMO-0001"]')`))
+		time.Sleep(300 * time.Millisecond) // a second add would show by now
+		if got, n := s.text("cart"), s.js(`document.querySelector('#cart li[data-sku="DEMO-0001"] .n').textContent`); !strings.Contains(got, name1) || n != "1" {
+			t.Fatalf("cart after one scan: %q (qty %s)", got, n)
+		}
+		if v := s.js(`document.getElementById('scan').value`); v != "" {
+			t.Fatalf("scan box after a scan with no focus: %q", v)
+		}
+	})
+
+	t.Run("SearchThenScanStartsAFreshQuery", func(t *testing.T) {
+		s := s.with(t)
+		s.do("type a name", chromedp.SendKeys(chromedp.ID("scan"), "молоко"))
+		s.waitJS("search results", `document.querySelector('#results button.result[data-sku="DEMO-0001"]')`)
+		s.do("pick a result", chromedp.Click(chromedp.CSS(`#results button.result[data-sku="DEMO-0001"]`)))
+		s.waitJS("two of DEMO-0001", `(document.querySelector('#cart li[data-sku="DEMO-0001"] .n') || {}).textContent === '2'`)
+		s.scan(milk2) // focus is back in the scan box
+		s.waitJS("scanned after a pick", `document.querySelector('#cart li[data-sku="DEMO-0002"]')`)
+		if v, e := s.js(`document.getElementById('scan').value`), s.errorShown(); v != "" || e != "" {
+			t.Fatalf("after pick + scan: box %q, error %q", v, e)
+		}
+		// Text typed and left in the box stays, and the scan does not join it.
+		s.do("type part of a name", chromedp.SendKeys(chromedp.ID("scan"), "мол"))
+		time.Sleep(400 * time.Millisecond)
+		s.scan(milk3)
+		s.waitJS("scanned into typed text", `document.querySelector('#cart li[data-sku="DEMO-0003"]')`)
+		if v, e := s.js(`document.getElementById('scan').value`), s.errorShown(); v != "мол" || e != "" {
+			t.Fatalf("typed text after a scan: box %q (want мол), error %q", v, e)
+		}
+		if got := s.text("cart"); !strings.Contains(got, name2) || !strings.Contains(got, name3) {
+			t.Fatalf("cart: %q", got)
+		}
+		if got := s.text("cart-count"); got != "3 товара" {
+			t.Fatalf("cart count %q, want «3 товара»", got)
+		}
+		s.do("clear the box", chromedp.Clear(chromedp.ID("scan")))
+	})
+
+	t.Run("CustomerByPhoneAndPoints", func(t *testing.T) {
+		s := s.with(t)
+		s.do("customer panel", chromedp.Click(chromedp.ID("customer-open")))
+		s.do("type the phone", chromedp.SendKeys(chromedp.ID("customer-query"), "+7 916 123-45-67"), chromedp.Click(chromedp.ID("customer-lookup")))
+		s.waitJS("customer found", `document.getElementById('customer-use')`)
+		s.shot("pos-customer.png")
+		s.do("use the customer", chromedp.Click(chromedp.ID("customer-use")))
+		s.waitJS("customer on the sale", `!document.getElementById('customer-info').hidden`)
+		if got := s.text("customer-box"); !strings.Contains(got, "Мария Иванова") || !strings.Contains(got, "Золото") ||
+			!strings.Contains(got, "скидка 5%") || !strings.Contains(got, "балл") {
+			t.Fatalf("customer box: %q", got)
+		}
+		s.waitJS("points field", `!document.getElementById('points-box').hidden`)
+		s.do("points to the max", chromedp.Click(chromedp.ID("points-max")))
+		total := s.text("total")
+		s.shot("pos-sale.png")
+		s.do("pay the rest in cash", chromedp.Click(chromedp.ID("pay-cash")))
+		s.waitJS("receipt", `!document.getElementById('receipt').hidden`)
+		receipt := s.text("receipt")
+		if !strings.Contains(receipt, "Баллы") || !strings.Contains(receipt, "Наличные") || !strings.Contains(receipt, "₽") {
+			t.Fatalf("receipt paid with points and cash (display total %s): %q", total, receipt)
+		}
+		if !dateRU.MatchString(receipt) {
+			t.Fatalf("receipt date is not dd.mm.yyyy hh:mm: %q", receipt)
+		}
+		s.shot("pos-receipt.png")
+		s.do("new sale", chromedp.Click(chromedp.ID("new-sale")))
+	})
+
+	t.Run("ReservationByPickupQR", func(t *testing.T) {
+		s := s.with(t)
+		var r struct {
+			Code      string
+			ShortCode string `json:"short_code"`
+		}
+		shopper := newClient(p.URL)
+		shopper.must(t, 201, "POST", "/api/v1/reservations", map[string]any{"sku": "DEMO-0005", "qty": 1, "phone": "+79161112233"}, nil, &r)
+		// The pickup QR holds the reservation's code: the scanner reads it
+		// on the selling screen, which opens the reservation.
+		s.do("focus nothing", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+		s.scan(r.Code)
+		s.waitJS("reservation found", `document.getElementById('reservation-fill')`)
+		if got := s.text("reservation-found"); !strings.Contains(got, "действует") || !strings.Contains(got, "Действует до") {
+			t.Fatalf("reservation: %q", got)
+		}
+		s.shot("pos-reservation.png")
+		s.do("fill the cart", chromedp.Click(chromedp.ID("reservation-fill")))
+		s.waitJS("reserved goods in the cart", `document.querySelector('#cart li[data-sku="DEMO-0005"]')`)
+		if got := s.text("reservation-info"); !strings.Contains(got, "закроет бронь") {
+			t.Fatalf("reservation note: %q", got)
+		}
+		s.do("pay by card", chromedp.Click(chromedp.ID("pay-card")))
+		s.waitJS("receipt", `!document.getElementById('receipt').hidden`)
+		var v struct{ Status string }
+		api.must(t, 200, "GET", "/api/v1/reservations/"+r.Code, nil, nil, &v)
+		if v.Status != "fulfilled" {
+			t.Fatalf("reservation after the sale: %s", v.Status)
+		}
+		s.do("new sale", chromedp.Click(chromedp.ID("new-sale")))
+	})
+
+	t.Run("ReturnWithoutReceipt", func(t *testing.T) {
+		s := s.with(t)
+		s.do("return panel", chromedp.Click(chromedp.ID("return-toggle")))
+		s.do("without a receipt", chromedp.Click(chromedp.ID("return-noreceipt-open")))
+		s.waitJS("panel", `!document.getElementById('noreceipt-panel').hidden`)
+		s.scan(milk1)
+		s.waitJS("line to return", `document.querySelectorAll('#noreceipt-lines li').length === 1`)
+		s.do("reason", chromedp.SendKeys(chromedp.ID("noreceipt-reason"), "Покупатель передумал"), chromedp.Click(chromedp.ID("noreceipt-submit")))
+		s.waitJS("approval", `!document.getElementById('approval-panel').hidden`)
+		// A wrong PIN is refused in Russian, then the right one passes.
+		s.do("manager", chromedp.SendKeys(chromedp.ID("approval-cashier"), "boris"), chromedp.SendKeys(chromedp.ID("approval-pin"), wrongPIN(creds["BORIS_PIN"])),
+			chromedp.Click(chromedp.ID("approval-ok")))
+		s.waitJS("refused", `document.getElementById('error').dataset.code === 'forbidden'`)
+		if got := s.errorShown(); !strings.Contains(got, "менеджера") {
+			t.Fatalf("wrong PIN: %q", got)
+		}
+		s.do("again", chromedp.Click(chromedp.ID("noreceipt-submit")))
+		s.waitJS("approval again", `!document.getElementById('approval-panel').hidden`)
+		s.do("manager PIN", chromedp.Clear(chromedp.ID("approval-cashier")), chromedp.SendKeys(chromedp.ID("approval-cashier"), "boris"),
+			chromedp.SendKeys(chromedp.ID("approval-pin"), creds["BORIS_PIN"]), chromedp.Click(chromedp.ID("approval-ok")))
+		s.waitJS("return receipt", `!document.getElementById('noreceipt-receipt').hidden`)
+		if got := s.text("noreceipt-receipt"); !strings.Contains(got, "Чек возврата") || !strings.Contains(got, "Выдать наличными") {
+			t.Fatalf("return receipt: %q", got)
+		}
+		s.shot("pos-return-no-receipt.png")
+		s.do("close", chromedp.Click(chromedp.CSS(`#noreceipt-panel .dismiss`)))
+	})
+
+	t.Run("Reports", func(t *testing.T) {
+		s := s.with(t)
+		s.do("X report", chromedp.Click(chromedp.ID("x-report")))
+		s.waitJS("X report", `!document.getElementById('x-report-view').hidden`)
+		x := s.text("x-report-body")
+		if !strings.Contains(x, "X-отчёт") || !strings.Contains(x, "2 чека") && !strings.Contains(x, "3 чека") {
+			t.Fatalf("X report: %q", x)
+		}
+		s.shot("pos-x-report.png")
+		s.do("close X", chromedp.Click(chromedp.CSS(`#x-report-view .dismiss`)))
+		s.do("count the drawer", chromedp.SendKeys(chromedp.ID("counted"), "5000"), chromedp.Click(chromedp.ID("close-shift")))
+		s.waitJS("Z report", `!document.getElementById('view-z').hidden`)
+		z := s.text("z-report")
+		if !strings.Contains(z, "Z-отчёт") || !strings.Contains(z, "Посчитано") {
+			t.Fatalf("Z report: %q", z)
+		}
+		s.shot("pos-z-report.png")
+	})
+}
+
+// loginWithKeypad logs in as a cashier does: token and name typed, the PIN
+// tapped on the keypad.
+func loginWithKeypad(s *screen, token, cashier, pin string) {
+	s.t.Helper()
+	s.do("token and name", chromedp.SendKeys(chromedp.ID("terminal-token"), token), chromedp.SendKeys(chromedp.ID("cashier"), cashier))
+	for _, d := range pin {
+		s.do("PIN digit", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#keypad button[data-key="%c"]`, d))))
+	}
+	s.do("log in", chromedp.Click(chromedp.ID("login")))
+	s.waitJS("logged in", `!document.getElementById('view-open').hidden || !document.getElementById('view-sell').hidden`)
+}
+
+// wrongPIN returns a PIN that differs from pin in its last digit.
+func wrongPIN(pin string) string {
+	last := pin[len(pin)-1]
+	return pin[:len(pin)-1] + string('0'+(last-'0'+1)%10)
+}
