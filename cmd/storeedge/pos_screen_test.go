@@ -185,6 +185,26 @@ func TestPOSScreen(t *testing.T) {
 	s.do("open the shift", chromedp.SendKeys(chromedp.ID("float"), "5000"), chromedp.Click(chromedp.ID("open-shift")))
 	s.waitJS("selling screen", `!document.getElementById('view-sell').hidden`)
 
+	t.Run("RussianFormats", func(t *testing.T) {
+		s := s.with(t)
+		for expr, want := range map[string]string{
+			`StoreEdgePOS.fmtMoney(123450)`:                                     "1 234,50 ₽",
+			`StoreEdgePOS.fmtMoney(-5)`:                                         "-0,05 ₽",
+			`StoreEdgePOS.fmtMoney({amount: 900719925474099, currency: 'RUB'})`: "9 007 199 254 740,99 ₽",
+			`StoreEdgePOS.fmtTime('2026-12-04T17:44:00Z')`:                      "04.12.2026 20:44",
+			`StoreEdgePOS.t('cart.items', {n: 1})`:                              "1 товар",
+			`StoreEdgePOS.t('cart.items', {n: 2})`:                              "2 товара",
+			`StoreEdgePOS.t('cart.items', {n: 5})`:                              "5 товаров",
+			`StoreEdgePOS.t('cart.items', {n: 11})`:                             "11 товаров",
+			`StoreEdgePOS.t('cart.items', {n: 21})`:                             "21 товар",
+			`String(StoreEdgePOS.parseMoney('1 234,5'))`:                        "123450",
+		} {
+			if got := strings.NewReplacer("\u00a0", " ", "\u202f", " ", "−", "-").Replace(s.js(expr)); got != want {
+				t.Errorf("%s = %q, want %q", expr, got, want)
+			}
+		}
+	})
+
 	t.Run("ScanAnywhere", func(t *testing.T) {
 		s := s.with(t)
 		s.do("focus nothing", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
@@ -333,6 +353,33 @@ func TestPOSScreen(t *testing.T) {
 			t.Fatalf("Z report: %q", z)
 		}
 		s.shot("pos-z-report.png")
+	})
+
+	t.Run("LanguagePerTill", func(t *testing.T) {
+		s := s.with(t)
+		pick := func(lang string) {
+			s.do("pick "+lang, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+				`(() => { const s = document.getElementById('bar-lang'); s.value = %q; s.dispatchEvent(new Event('change')); })()`, lang)))
+			s.waitJS("language "+lang, fmt.Sprintf(`document.documentElement.lang === %q`, lang))
+		}
+		pick("uk")
+		if got := s.text("z-logout"); got != "Вийти" {
+			t.Fatalf("Ukrainian log out button: %q", got)
+		}
+		if got := s.js(`StoreEdgePOS.t('cart.items', {n: 2}) + ' / ' + StoreEdgePOS.t('cart.items', {n: 5})`); got != "2 товари / 5 товарів" {
+			t.Fatalf("Ukrainian plurals: %q", got)
+		}
+		// The choice is the till's: it survives a reload.
+		s.do("reload", chromedp.Reload())
+		s.waitJS("page ready", `document.body.dataset.ready === '1'`)
+		if got := s.js(`document.documentElement.lang`); got != "uk" {
+			t.Fatalf("after a reload the language is %q, want uk", got)
+		}
+		pick("en")
+		if got := strings.ReplaceAll(s.js(`StoreEdgePOS.fmtMoney(123450)`), "\u00a0", " "); got != "RUB 1,234.50" {
+			t.Fatalf("English money: %q", got)
+		}
+		pick("ru")
 	})
 }
 

@@ -6,7 +6,7 @@
 import { onCartClick, onGramsInput, onWeighOk, renderCart, renderTotals } from './cart.js';
 import { onCustomerFind, onRegister, openCustomerByCode, openCustomerPanel, openRegister, renderCustomer, setCustomer } from './customer.js';
 import { $, h } from './dom.js';
-import { divRound, fmtAmount, fmtMoney, parseGrams, parseMoney } from './format.js';
+import { divRound, fmtAmount, fmtMoney, fmtTime, parseGrams, parseMoney } from './format.js';
 import { applyDom, loadLanguage, pickLanguage, t } from './i18n.js';
 import { onKeypad, onLogin, onLogout, showLogin } from './login.js';
 import { approvalPending, onApprovalCancel, onApprovalSubmit, onOverride, onVoid } from './manager.js';
@@ -167,7 +167,7 @@ async function boot() {
   document.body.dataset.ready = '1';
 }
 
-// Exposed for tests of the money helpers (the browser console).
-window.StoreEdgePOS = { fmtAmount, fmtMoney, parseMoney, parseGrams, divRound };
+// Exposed for tests of the formats (the browser test, the console).
+window.StoreEdgePOS = { fmtAmount, fmtMoney, fmtTime, parseMoney, parseGrams, divRound, t };
 
 boot();
