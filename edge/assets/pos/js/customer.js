@@ -55,12 +55,14 @@ export function openCustomerPanel() {
 }
 
 // lookupQuery turns what was typed or scanned into the lookup's query: a
-// phone when it looks like one, else a card or app QR.
+// phone when it looks like one, the app's QR, or else a card.
 function lookupQuery(v) {
   const digits = v.replace(/[\s()\-]/g, '');
   if (/^\+?\d{10,15}$/.test(digits) && (digits.startsWith('+') || /^[78]/.test(digits) || /^0/.test(digits))) {
     return 'phone=' + encodeURIComponent(digits);
   }
+  // The chain app's QR is a signed customer token: base64url "." base64url.
+  if (/^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{20,}$/.test(v)) return 'token=' + encodeURIComponent(v);
   return 'card=' + encodeURIComponent(v);
 }
 
@@ -72,7 +74,7 @@ async function lookup(v) {
   } catch (e) {
     if (e.handled) return null;
     if (e.status === 404) e.problem = Object.assign({}, e.problem, { code: 'customer_not_found' });
-    showError(e, { phone: 'customer-query', card: 'customer-query', '@customer_not_found': 'customer-query' });
+    showError(e, { phone: 'customer-query', card: 'customer-query', token: 'customer-query', '@customer_not_found': 'customer-query' });
     if (e.status === 404) offerRegister(v);
     return null;
   }
