@@ -47,6 +47,7 @@ var codes = map[string]codeInfo{
 	pos.CodeShiftOpen:          {http.StatusConflict, "Shift already open"},
 	pos.CodeShiftNotOpen:       {http.StatusConflict, "Shift not open"},
 	pos.CodeShiftClosed:        {http.StatusConflict, "Shift closed"},
+	pos.CodePickupNotReady:     {http.StatusConflict, "Pickup not ready"},
 	codePayloadTooLarge:        {http.StatusRequestEntityTooLarge, "Payload too large"},
 	codeUnsupportedMediaType:   {http.StatusUnsupportedMediaType, "Unsupported media type"},
 	codeHeaderTooLarge:         {http.StatusRequestHeaderFieldsTooLarge, "Request header fields too large"},
@@ -56,6 +57,8 @@ var codes = map[string]codeInfo{
 	pos.CodePointsLimit:        {http.StatusUnprocessableEntity, "Points over limit"},
 	pos.CodePointsCap:          {http.StatusUnprocessableEntity, "Points cap reached"},
 	pos.CodeLoyaltyUnavailable: {http.StatusConflict, "Loyalty unavailable"},
+	pos.CodeReservedStock:      {http.StatusConflict, "Reserved stock"},
+	pos.CodeUnknownScaleCode:   {http.StatusUnprocessableEntity, "Unknown scale code"},
 	pos.CodeTooManyRequests:    {http.StatusTooManyRequests, "Too many requests"},
 	pos.CodeInternal:           {http.StatusInternalServerError, "Internal error"},
 	codeUnavailable:            {http.StatusServiceUnavailable, "Service unavailable"},
@@ -114,6 +117,7 @@ type Problem struct {
 	Detail   string `json:"detail"`
 	Code     string `json:"code"`
 	Field    string `json:"field,omitempty"`
+	Data     any    `json:"data,omitempty"` // what the caller can act on, e.g. the stock free
 	Instance string `json:"instance"`
 	ErrorID  string `json:"error_id,omitempty"`
 }
@@ -184,10 +188,14 @@ func newProblem(c fiber.Ctx, err error) *Problem {
 		detail = "Internal error."
 	}
 	status := ErrorStatusCode(code)
-	return &Problem{
+	p := &Problem{
 		Type: problemTypeBase + code, Title: title(code, status), Status: status,
 		Detail: detail, Code: code, Field: field, Instance: c.Path(),
 	}
+	if code != pos.CodeInternal {
+		p.Data = pos.ErrorData(err)
+	}
+	return p
 }
 
 // classify returns the code, detail and field of err.

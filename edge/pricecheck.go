@@ -41,13 +41,21 @@ func (s *Server) handlePriceCheck(c fiber.Ctx) error {
 	if !validEAN(barcode) { // digits only: no control character gets past
 		return pos.FieldErrorf("barcode", "barcode must be 1 to 14 digits")
 	}
-	p, err := s.CatalogService.FindProductByBarcode(c.Context(), strings.Clone(barcode))
+	now := s.now()
+	p, label, err := s.findScanned(c, strings.Clone(barcode), "barcode", now)
 	if err != nil {
 		return err
 	}
+	if label != nil { // a scale label: rare enough for encoding/json
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.JSON(struct {
+			priceCheckView
+			ScaleLabel *scaleLabelView `json:"scale_label"`
+		}{newPriceCheck(p, now), label})
+	}
 	bp := jsonBuffers.Get().(*[]byte)
 	defer jsonBuffers.Put(bp)
-	*bp = appendPriceCheck((*bp)[:0], newPriceCheck(p, s.now()))
+	*bp = appendPriceCheck((*bp)[:0], newPriceCheck(p, now))
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Response().SetBody(*bp) // copies: the buffer goes back to the pool

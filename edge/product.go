@@ -1,6 +1,8 @@
 package edge
 
 import (
+	"cmp"
+	"context"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -18,6 +20,7 @@ type productView struct {
 	NameEn          string          `json:"name_en"`
 	Description     string          `json:"description"`
 	Barcodes        []string        `json:"barcodes"`
+	ScaleCode       string          `json:"scale_code,omitempty"`
 	Category        string          `json:"category"`
 	Unit            pos.Unit        `json:"unit"`
 	PriceUnit       string          `json:"price_unit"`
@@ -39,11 +42,41 @@ type promotionView struct {
 	To    time.Time `json:"to"`
 }
 
-// storeStockRow is another shop's stock of the product. pos.Product carries
-// none yet, so the list is always empty.
+// storeStockRow is another shop's stock of the product, from the stock
+// stream central sends: as of At, AgeS seconds before the answer, so a
+// cashier can tell a count from this morning from last week's.
 type storeStockRow struct {
-	StoreID   string `json:"store_id"`
-	Available int64  `json:"available"`
+	Store     string    `json:"store"`
+	StoreName string    `json:"store_name"`
+	Available int64     `json:"available"`
+	At        time.Time `json:"at"`
+	AgeS      int64     `json:"age_s"`
+}
+
+// maxStockElsewhere bounds the shops listed on one product.
+const maxStockElsewhere = 50
+
+// withStockElsewhere fills v's stock_elsewhere from the stock stream, this
+// shop left out. Lists of products leave it empty: one lookup per product
+// would slow a search down for a column nobody reads there.
+func (s *Server) withStockElsewhere(ctx context.Context, v *productView, now time.Time) error {
+	if s.RemoteStockService == nil {
+		return nil
+	}
+	rows, err := s.RemoteStockService.FindRemoteStock(ctx, v.SKU)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.Store == s.StoreID || len(v.StockElsewhere) == maxStockElsewhere {
+			continue
+		}
+		name := cmp.Or(r.StoreName, r.Store)
+		age := max(int64(now.Sub(r.At)/time.Second), 0)
+		v.StockElsewhere = append(v.StockElsewhere, storeStockRow{Store: r.Store, StoreName: name,
+			Available: r.Available, At: r.At.UTC(), AgeS: age})
+	}
+	return nil
 }
 
 // newProductView shows p as of now. A product with no price in force has a
@@ -56,6 +89,7 @@ func newProductView(p *pos.Product, now time.Time) productView {
 		Specs: nonNil(p.Specs), Images: nonNil(p.Images), Stock: p.Stock,
 		StockElsewhere: []storeStockRow{},
 	}
+	v.ScaleCode = p.ScaleCode // the code in the labels of the shop's scales
 	if regular, ok := p.PriceAt(now); ok {
 		v.Price = &pos.Money{Amount: regular, Currency: p.Currency}
 		if promo, price := p.PromoAt(now, regular); promo != nil {
@@ -117,7 +151,7 @@ func (s *Server) handleGetProduct(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(newProductView(p, s.now()))
+	return s.productWithElsewhere(c, p)
 }
 
 // handleGetBarcode returns the product a scanned barcode belongs to.
@@ -129,11 +163,28 @@ func (s *Server) handleGetBarcode(c fiber.Ctx) error {
 	if !validEAN(ean) {
 		return pos.FieldErrorf("ean", "ean must be 1 to 14 digits")
 	}
-	p, err := s.CatalogService.FindProductByBarcode(c.Context(), ean)
+	now := s.now()
+	p, label, err := s.findScanned(c, ean, "ean", now)
 	if err != nil {
 		return err
 	}
-	return c.JSON(newProductView(p, s.now()))
+	if label != nil {
+		return c.JSON(struct {
+			productView
+			ScaleLabel *scaleLabelView `json:"scale_label"`
+		}{newProductView(p, now), label})
+	}
+	return c.JSON(newProductView(p, now))
+}
+
+// productWithElsewhere answers with one product and its stock elsewhere.
+func (s *Server) productWithElsewhere(c fiber.Ctx, p *pos.Product) error {
+	now := s.now()
+	v := newProductView(p, now)
+	if err := s.withStockElsewhere(c.Context(), &v, now); err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 // validEAN accepts the digits of any GTIN (up to 14). The check digit is the

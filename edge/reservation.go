@@ -25,6 +25,17 @@ type reservationView struct {
 	PickupQRURL string     `json:"pickup_qr_url"`
 	Phone       string     `json:"phone,omitempty"`
 	SaleID      string     `json:"sale_id,omitempty"`
+	// Items is what the till collects, for staff only: a reservation
+	// holds one SKU today, and the list leaves room for more.
+	Items []reservationItem `json:"items,omitempty"`
+}
+
+// reservationItem is one reserved SKU as the till shows it.
+type reservationItem struct {
+	SKU  string   `json:"sku"`
+	Name string   `json:"name"`
+	Qty  int64    `json:"qty"`
+	Unit pos.Unit `json:"unit,omitempty"`
 }
 
 // newReservationView shows r at now; an active reservation past its hold
@@ -84,12 +95,37 @@ func (s *Server) handleGetReservation(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.ReservationService.FindReservation(c.Context(), code)
+	r, err := s.findReservation(c, code, staff)
 	if err != nil {
 		return err
 	}
+	v := newReservationView(r, staff, s.now())
+	if staff {
+		v.Items = []reservationItem{{SKU: r.SKU, Name: r.Name, Qty: r.Qty, Unit: s.unitOf(c, r.SKU)}}
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(newReservationView(r, staff, s.now()))
+	return c.JSON(v)
+}
+
+// findReservation finds a reservation by its full code or, for staff
+// only, by the 6-digit short code the shopper reads out: a shopper with a
+// short code alone could walk through a million codes, a till cannot
+// without its token.
+func (s *Server) findReservation(c fiber.Ctx, code string, staff bool) (*pos.Reservation, error) {
+	if staff && pos.IsShortCode(code) {
+		return s.ReservationService.FindActiveReservationByShortCode(c.Context(), code)
+	}
+	return s.ReservationService.FindReservation(c.Context(), code)
+}
+
+// unitOf returns the sale unit of a SKU; "" when the catalog no longer
+// has it (the reservation still shows).
+func (s *Server) unitOf(c fiber.Ctx, sku string) pos.Unit {
+	p, err := s.CatalogService.FindProductBySKU(c.Context(), sku)
+	if err != nil {
+		return ""
+	}
+	return p.Unit
 }
 
 // handleCancelReservation releases a reservation: the shopper with the

@@ -226,3 +226,57 @@ func TestCreateOrder(t *testing.T) {
 		wantProblem(t, res, body, http.StatusBadRequest, pos.CodeValidationFailed, "phone")
 	})
 }
+
+func TestGetReservation_ShortCode(t *testing.T) {
+	s := newShopServer(t)
+	s.withReservation()
+	var asked []string
+	s.Reservations.FindActiveReservationByShortCodeFn = func(_ context.Context, short string) (*pos.Reservation, error) {
+		asked = append(asked, short)
+		if short != "123456" {
+			return nil, pos.Errorf(pos.CodeNotFound, "no such reservation")
+		}
+		return s.Reservations.FindReservationFn(context.Background(), reservationCode)
+	}
+	t.Run("Staff", func(t *testing.T) {
+		res, body := s.do(t, "GET", "/api/v1/reservations/123456", "")
+		var got struct {
+			Code, Status string
+			Items        []struct {
+				SKU, Name, Unit string
+				Qty             int64
+			}
+		}
+		wantJSON(t, res, body, http.StatusOK, &got)
+		if got.Code != reservationCode || got.Status != "active" || len(got.Items) != 1 ||
+			got.Items[0].SKU != "TV-55" || got.Items[0].Qty != 1 || got.Items[0].Unit != "piece" {
+			t.Fatalf("staff see %s", body)
+		}
+	})
+	t.Run("StaffFullCodeHasItems", func(t *testing.T) {
+		res, body := s.do(t, "GET", "/api/v1/reservations/"+reservationCode, "")
+		wantJSON(t, res, body, http.StatusOK, nil)
+		if !strings.Contains(string(body), `"items":[{"sku":"TV-55"`) {
+			t.Fatalf("staff see %s, want items", body)
+		}
+	})
+	t.Run("ErrStaffUnknown", func(t *testing.T) {
+		res, body := s.do(t, "GET", "/api/v1/reservations/654321", "")
+		wantProblem(t, res, body, http.StatusNotFound, pos.CodeNotFound, "")
+	})
+	t.Run("ErrShopperShortCode", func(t *testing.T) {
+		n := len(asked)
+		res, body := s.shop(t, "GET", "/api/v1/reservations/123456", "")
+		wantProblem(t, res, body, http.StatusNotFound, pos.CodeNotFound, "")
+		if len(asked) != n {
+			t.Fatal("a shopper's short code was looked up")
+		}
+	})
+	t.Run("ShopperNoItems", func(t *testing.T) {
+		res, body := s.shop(t, "GET", "/api/v1/reservations/"+reservationCode, "")
+		wantJSON(t, res, body, http.StatusOK, nil)
+		if strings.Contains(string(body), `"items"`) {
+			t.Fatalf("a shopper sees %s", body)
+		}
+	})
+}

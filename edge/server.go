@@ -101,6 +101,9 @@ type Server struct {
 	// QRPNG draws a QR code holding content as a PNG (the pickup QR of a
 	// reservation); required with ShopperEnabled.
 	QRPNG func(content string) ([]byte, error)
+	// ScaleFormat reads the labels of the shop's scales scanned at a till
+	// or a price-check kiosk; the zero value is pos.DefaultScaleFormat.
+	ScaleFormat pos.ScaleFormat
 	// TagsEnabled turns on the "tags" role: tag.png and tags.pdf, for staff.
 	TagsEnabled bool
 	// TagPrinter draws tags for the tags role.
@@ -126,6 +129,9 @@ type Server struct {
 	// LoyaltyService adds points to the customer lookup and lets the till
 	// sign customers up (nil: central's balance only, no sign-up).
 	LoyaltyService pos.LoyaltyService
+	// OrderService takes staff's endless-aisle orders (POST /api/v1/orders
+	// with a token); nil: such a request answers 503.
+	OrderService pos.OrderService
 }
 
 // NewServer returns a server with the defaults above, the till role on, the
@@ -282,6 +288,11 @@ func (s *Server) registerRoutes(app *fiber.App) {
 	// serves it on its own.
 	app.Post("/api/v1/logout", s.handleLogout)
 	app.Get("/api/v1/sync/status", s.authenticate, s.handleSyncStatus)
+	if s.TillEnabled {
+		// Before the shopper's route of the same path, which gets every
+		// request without a token (order.go).
+		s.registerStaffOrderRoute(app)
+	}
 	if s.ShopperEnabled {
 		s.registerShopperRoutes(app)
 	}

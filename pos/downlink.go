@@ -95,15 +95,24 @@ type RemoteStock struct {
 	At        time.Time `json:"at"`
 }
 
-// Pickup statuses.
+// Pickup statuses: received → picking → ready → collected | no_show |
+// cancelled (see CheckPickupTransition).
 const (
-	PickupPending   = "pending"   // sent down, not yet picked from the shelves
-	PickupReady     = "ready"     // waiting at the counter
-	PickupCollected = "collected" // handed over
-	PickupCancelled = "cancelled"
+	PickupReceived  = "received"  // sent down, not yet picked from the shelves
+	PickupPicking   = "picking"   // staff are taking the goods off the shelves
+	PickupReady     = "ready"     // waiting at the counter; the customer is told
+	PickupCollected = "collected" // handed over, with its sale
+	PickupNoShow    = "no_show"   // not collected in time: the goods went back
+	PickupCancelled = "cancelled" // by central, or by a manager here
+
+	// PickupPending is the old name of received: stored records and
+	// downlink messages from before issue 10 still say it, and it is read
+	// as received (NormalizePickupStatus).
+	PickupPending = "pending"
 )
 
-// PickupLine is one line of a click & collect order.
+// PickupLine is one line of a click & collect order. Amount is the line's
+// total as central charged it (VAT included), not a unit price.
 type PickupLine struct {
 	SKU    string `json:"sku"`
 	Name   string `json:"name"`
@@ -119,9 +128,16 @@ type Pickup struct {
 	Name      string       `json:"name,omitempty"`
 	Lines     []PickupLine `json:"lines"`
 	Total     Money        `json:"total"`
-	Paid      bool         `json:"paid"`
+	Paid      bool         `json:"paid"` // prepaid online: handed over against that payment
 	Status    string       `json:"status"`
 	CreatedAt time.Time    `json:"created_at"`
+	// What the shop did, merged in when an order is read; never taken from
+	// central's message (the storage layer clears them there).
+	ReadyAt     *time.Time `json:"ready_at,omitempty"`
+	NoShowAt    *time.Time `json:"no_show_at,omitempty"`
+	CollectedAt *time.Time `json:"collected_at,omitempty"`
+	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
+	SaleID      string     `json:"sale_id,omitempty"` // the sale that handed it over
 }
 
 // DeadLetter is a downlink message that could not be applied: it is kept

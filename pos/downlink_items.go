@@ -175,12 +175,10 @@ func (p *Pickup) Validate() error {
 		return FieldErrorf("created_at", "created_at is out of range")
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
-	switch p.Status {
-	case "":
-		p.Status = PickupPending
-	case PickupPending, PickupReady, PickupCollected, PickupCancelled:
-	default:
-		return FieldErrorf("status", "status must be pending, ready, collected or cancelled")
+	if p.Status = NormalizePickupStatus(p.Status); p.Status == "" {
+		p.Status = PickupReceived
+	} else if !ValidPickupStatus(p.Status) {
+		return FieldErrorf("status", "status must be one of %s", pickupStatusList)
 	}
 	for i, l := range p.Lines {
 		if !ValidSKU(l.SKU) || l.Qty <= 0 || l.Qty > 1_000_000 || l.Amount.Amount < 0 || l.Amount.Amount > MaxAmount {

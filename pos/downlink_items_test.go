@@ -102,7 +102,7 @@ func TestDecodeDownlinkItems_Normalizes(t *testing.T) {
 	if c := decode(pos.StreamCustomers, `{"id":"c1","phone":"8 (912) 345-67-89"}`).([]pos.Customer); c[0].Phone != "+79123456789" {
 		t.Fatalf("phone=%q", c[0].Phone)
 	}
-	if p := decode(pos.StreamPickups, goodPickup).([]pos.Pickup); p[0].Status != pos.PickupPending {
+	if p := decode(pos.StreamPickups, goodPickup).([]pos.Pickup); p[0].Status != pos.PickupReceived {
 		t.Fatalf("status=%q", p[0].Status)
 	}
 	if c := decode(pos.StreamCatalog, ` {"sku":" A1 ","name":" Milk ","currency":"RUB","prices":[{"amount":1}]}`).([]pos.CatalogItem); c[0].SKU != "A1" || c[0].Unit != pos.UnitPiece {

@@ -28,6 +28,10 @@ const (
 	CodePointsLimit        = "points_over_limit"   // more of the receipt than points may pay
 	CodePointsCap          = "points_cap_reached"  // more than one customer may burn here in a day
 	CodeLoyaltyUnavailable = "loyalty_unavailable" // no rules from central yet
+
+	// Till operations.
+	CodeReservedStock    = "reserved_stock"     // a sale would take stock held for shoppers
+	CodeUnknownScaleCode = "unknown_scale_code" // a scale label names no product
 )
 
 // FieldIdempotencyKey is the Field of errors about the Idempotency-Key
@@ -36,10 +40,13 @@ const FieldIdempotencyKey = "Idempotency-Key"
 
 // Error is a domain error that is safe to show to the caller. Field names the
 // offending input (a JSON path such as "lines[2].qty") when there is one.
+// Data, when set, is a small JSON-able value the caller can act on (the
+// problem's "data" member), such as how much stock is free.
 type Error struct {
 	Code    string
 	Message string
 	Field   string
+	Data    any
 }
 
 // Error implements the error interface.
@@ -91,4 +98,14 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// ErrorData returns the data of the first *Error in err's chain; nil when
+// there is none.
+func ErrorData(err error) any {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Data
+	}
+	return nil
 }

@@ -95,6 +95,8 @@ func TestSaleRequest_Validate(t *testing.T) {
 		{"NoPayments", func(r *pos.SaleRequest) { r.Payments = nil }, "payments"},
 		{"TooManyPayments", func(r *pos.SaleRequest) { r.Payments = manyPay(pos.MaxPayments + 1) }, "payments"},
 		{"BadMethod", func(r *pos.SaleRequest) { r.Payments[1].Method = "crypto" }, "payments[1].method"},
+		// Only the server records online payments (a prepaid pickup's).
+		{"OnlineFromTill", func(r *pos.SaleRequest) { r.Payments[0].Method = pos.PaymentOnline }, "payments[0].method"},
 		{"CurrencyMismatch", func(r *pos.SaleRequest) { r.Payments[0].Amount.Currency = "USD" }, "payments[0].amount.currency"},
 		{"NoCurrency", func(r *pos.SaleRequest) { r.Payments[0].Amount.Currency = "" }, "payments[0].amount.currency"},
 		{"ZeroAmount", func(r *pos.SaleRequest) { r.Payments[0].Amount.Amount = 0 }, "payments[0].amount.amount"},

@@ -115,6 +115,10 @@ type Product struct {
 	Rating      int64    `json:"rating,omitempty"`
 	ReviewCount int64    `json:"review_count,omitempty"`
 	Reviews     []Review `json:"reviews,omitempty"`
+
+	// ScaleCode is the item code the shop's scales print in their labels
+	// (weighed goods): 1 to 10 digits, leading zeros not significant.
+	ScaleCode string `json:"scale_code,omitempty"`
 }
 
 // Review is one shopper's review of a product.
@@ -227,6 +231,8 @@ func (p *Product) Validate() error {
 		return FieldErrorf("currency", "currency must be an ISO 4217 code")
 	case len(p.Prices) == 0:
 		return FieldErrorf("prices", "a product needs at least one price")
+	case p.ScaleCode != "" && !ValidScaleCode(p.ScaleCode):
+		return FieldErrorf("scale_code", "scale_code is 1 to 10 digits")
 	case len(p.Barcodes) > 32:
 		return FieldErrorf("barcodes", "at most 32 barcodes")
 	case len(p.Specs) > 200:
@@ -313,6 +319,10 @@ type CatalogService interface {
 	FindProductBySKU(ctx context.Context, sku string) (*Product, error)
 	// FindProductByBarcode returns the product with that barcode. Codes: not_found.
 	FindProductByBarcode(ctx context.Context, barcode string) (*Product, error)
+	// FindProductByScaleCode returns the product whose scale_code is the
+	// item code of a scale label (leading zeros do not matter). Codes:
+	// not_found.
+	FindProductByScaleCode(ctx context.Context, code string) (*Product, error)
 	// FindProducts searches the catalog, ordered by SKU, with cursor paging.
 	FindProducts(ctx context.Context, f ProductFilter) (items []*Product, nextCursor string, err error)
 	// ImportProducts creates or replaces products and, where StockSet, their

@@ -21,8 +21,11 @@ const (
 	EventReservationExpired   = "ru.storeedge.reservation.expired"
 	EventReservationFulfilled = "ru.storeedge.reservation.fulfilled"
 	EventOrderRequested       = "ru.storeedge.order.requested"
-	EventPickupReady          = "ru.storeedge.pickup.ready"
+	EventPickupPicking        = "ru.storeedge.pickup.picking"
+	EventPickupReady          = "ru.storeedge.pickup.ready" // central tells the customer
 	EventPickupCollected      = "ru.storeedge.pickup.collected"
+	EventPickupNoShow         = "ru.storeedge.pickup.no_show"
+	EventPickupCancelled      = "ru.storeedge.pickup.cancelled"
 )
 
 // ReservationRequest is the body of POST /api/v1/reservations: a shopper
@@ -150,6 +153,21 @@ type Reservation struct {
 	SaleID    string    `json:"sale_id,omitempty"`
 }
 
+// IsShortCode reports whether s has the form of a reservation's short
+// code (6 decimal digits): a full code is 20 base32 letters, so the two
+// never mix up.
+func IsShortCode(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // Active reports whether the reservation still holds stock at t.
 func (r *Reservation) Active(t time.Time) bool {
 	return r.Status == ReservationActive && t.Before(r.ExpiresAt)
@@ -194,6 +212,11 @@ type ReservationService interface {
 	// FindReservation finds one by its code (compared in constant time).
 	// Codes: not_found.
 	FindReservation(ctx context.Context, code string) (*Reservation, error)
+	// FindActiveReservationByShortCode finds an active reservation by the
+	// 6-digit short code a shopper reads out, for staff at a till: the
+	// till's token stands in for the phone digits a shopper would need.
+	// Codes: not_found (field code).
+	FindActiveReservationByShortCode(ctx context.Context, shortCode string) (*Reservation, error)
 	// CancelReservation releases the stock. Codes: not_found, conflict
 	// (no longer active).
 	CancelReservation(ctx context.Context, code string) (*Reservation, error)

@@ -98,6 +98,10 @@ func (r *Return) RefundCash() int64 { return r.refunded(PaymentCash) }
 // RefundCard returns the amount refunded to a card.
 func (r *Return) RefundCard() int64 { return r.refunded(PaymentCard) }
 
+// RefundOnline returns the amount refunded to the online payment of a
+// prepaid click & collect order.
+func (r *Return) RefundOnline() int64 { return r.refunded(PaymentOnline) }
+
 func (r *Return) refunded(method string) int64 {
 	var n int64
 	for _, p := range r.Refunds {
@@ -214,25 +218,31 @@ func returnVAT(lines []ReturnLine, cur string) []VATAmount {
 }
 
 // refundTenders splits a refund: first the points the sale was paid
-// with, in the share of the sale returned so far, then back to the card,
-// up to what the card paid, then cash.
+// with, in the share of the sale returned so far, then back to the online
+// payment (a prepaid pickup's: central pays it back, the drawer does not),
+// then to the card, each up to what it paid, then cash.
 func refundTenders(sale *Sale, total int64) []Payment {
 	cur := sale.Total.Currency
 	points := refundPoints(sale, total)
 	byPoints := points * sale.PointValue
-	card := min(total-byPoints, max(sale.CardPaid()-sale.RefundedCard, 0))
-	cash := total - byPoints - card
+	online := min(total-byPoints, max(sale.PaidWith(PaymentOnline)-sale.RefundedOnline, 0))
+	card := min(total-byPoints-online, max(sale.CardPaid()-sale.RefundedCard, 0))
+	cash := total - byPoints - online - card
 	sale.PointsRefunded += points
+	sale.RefundedOnline += online
 	sale.RefundedCard += card
 	sale.RefundedCash += cash
 	var out []Payment
 	if byPoints > 0 {
 		out = append(out, Payment{Method: PaymentPoints, Amount: M(byPoints, cur)})
 	}
+	if online > 0 {
+		out = append(out, Payment{Method: PaymentOnline, Amount: M(online, cur)})
+	}
 	if card > 0 {
 		out = append(out, Payment{Method: PaymentCard, Amount: M(card, cur)})
 	}
-	if cash > 0 || card == 0 && byPoints == 0 {
+	if cash > 0 || card == 0 && byPoints == 0 && online == 0 {
 		out = append(out, Payment{Method: PaymentCash, Amount: M(cash, cur)})
 	}
 	return out
@@ -260,7 +270,7 @@ func PlanReceiptlessReturn(req *ReturnRequest, lookup ProductLookup, at time.Tim
 	r := &Return{Reason: req.Reason, CreatedAt: at}
 	var total int64
 	for i, lr := range req.Lines {
-		l, err := priceLine(SaleLineRequest(lr), lookup, at, currency)
+		l, err := priceLine(SaleLineRequest{SKU: lr.SKU, Qty: lr.Qty}, lookup, at, currency)
 		if err == nil && l.Total.Amount > MaxAmount-total {
 			err = FieldErrorf("qty", "the return total would exceed %d minor units", int64(MaxAmount))
 		}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Payment methods.
@@ -20,10 +19,20 @@ const (
 	MaxPayments  = 8
 )
 
-// SaleLineRequest is one line a till asks for: the price comes from the server.
+// SaleLineRequest is one line a till asks for: the price comes from the
+// server. A line may name a scanned Barcode instead of the SKU: a scale
+// label's quantity comes from the label (Qty stays 0), any other
+// barcode's Qty defaults to 1.
+//
+// PriceOverride is a manager's unit price for the line (per piece or kg),
+// never above the price in force, with the Reason for it; the sale then
+// needs an approval.
 type SaleLineRequest struct {
-	SKU string `json:"sku"`
-	Qty int64  `json:"qty"`
+	SKU           string `json:"sku"`
+	Qty           int64  `json:"qty"`
+	Barcode       string `json:"barcode,omitempty"`
+	PriceOverride *Money `json:"price_override,omitempty"`
+	Reason        string `json:"reason,omitempty"`
 }
 
 // PaymentRequest is one tender. For cash, Amount is what the customer handed
@@ -47,6 +56,25 @@ type SaleRequest struct {
 	Payments        []PaymentRequest  `json:"payments"`
 	Customer        *CustomerRef      `json:"customer,omitempty"`
 	ReservationCode string            `json:"reservation_code,omitempty"`
+	// VoidedLines are goods scanned and then taken off the receipt before
+	// payment: recorded with a manager's approval, they move neither
+	// stock nor money.
+	VoidedLines []VoidedLineRequest `json:"voided_lines,omitempty"`
+	// Approval is a manager's name and PIN for what a cashier may not do
+	// alone: sell stock held for shoppers, override a price, void a
+	// line. The PIN is checked and then
+	// forgotten: it is never stored nor part of the idempotency hash.
+	Approval *Approval `json:"approval,omitempty"`
+}
+
+// WithoutApproval returns a copy of r without the approval: what a sale
+// request is, for its idempotency hash. A till that retries an approved
+// sale gets the same sale back, and no hash of a PIN is ever stored (a
+// 4-digit PIN under a known body falls to 10,000 guesses).
+func (r *SaleRequest) WithoutApproval() *SaleRequest {
+	c := *r
+	c.Approval = nil
+	return &c
 }
 
 // Validate checks the shape of a sale request before anything is priced or
@@ -60,32 +88,16 @@ func (r *SaleRequest) Validate(currency string) error {
 	if (len(r.Lines) == 0 && r.ReservationCode == "") || len(r.Lines) > MaxSaleLines {
 		return FieldErrorf("lines", "a sale has 1 to %d lines", MaxSaleLines)
 	}
-	for i, l := range r.Lines {
-		f := fieldIndex("lines", i)
-		if !ValidSKU(l.SKU) {
-			return FieldErrorf(f+".sku", "sku is required")
-		}
-		if l.Qty <= 0 || l.Qty > 1_000_000 {
-			return FieldErrorf(f+".qty", "qty must be from 1 to 1000000 sale units")
+	for i := range r.Lines {
+		if err := r.Lines[i].validate(fieldIndex("lines", i), currency); err != nil {
+			return err
 		}
 	}
-	if len(r.Payments) == 0 || len(r.Payments) > MaxPayments {
-		return FieldErrorf("payments", "a sale has 1 to %d payments", MaxPayments)
+	if err := validateVoids(r.VoidedLines); err != nil {
+		return err
 	}
-	for i, p := range r.Payments {
-		f := fieldIndex("payments", i)
-		switch {
-		case p.Method != PaymentCash && p.Method != PaymentCard && p.Method != PaymentPoints:
-			return FieldErrorf(f+".method", "method must be cash, card or points")
-		case p.Method == PaymentPoints && r.Customer == nil:
-			return FieldErrorf(f+".method", "paying with points needs the customer")
-		case p.Amount.Currency != currency:
-			return FieldErrorf(f+".amount.currency", "currency must be %s", currency)
-		case p.Amount.Amount <= 0 || p.Amount.Amount > MaxAmount:
-			return FieldErrorf(f+".amount.amount", "amount must be positive")
-		case utf8.RuneCountInString(p.Reference) > 64:
-			return FieldErrorf(f+".reference", "reference is at most 64 characters")
-		}
+	if err := ValidatePayments(r.Payments, currency, r.Customer != nil); err != nil {
+		return err
 	}
 	if r.Customer != nil {
 		if r.Customer.Phone != "" {
@@ -101,6 +113,40 @@ func (r *SaleRequest) Validate(currency string) error {
 	}
 	if len(r.ReservationCode) > 64 {
 		return FieldErrorf("reservation_code", "reservation_code is at most 64 characters")
+	}
+	if err := r.Approval.validate(); err != nil {
+		return err
+	}
+	if r.Approval == nil && r.NeedsApproval() {
+		return &Error{Code: CodeForbidden, Field: "approval", Message: "A manager's approval is needed to override a price or void a line."}
+	}
+	return nil
+}
+
+// validate checks one line, at field f ("lines[2]"): a SKU and a qty, or
+// a barcode (then the SKU, if given, must be the barcode's, and qty may
+// be left out).
+func (l *SaleLineRequest) validate(f, currency string) error {
+	if err := l.validateOverride(f, currency); err != nil {
+		return err
+	}
+	if l.Barcode != "" {
+		if err := ValidateBarcode(l.Barcode); err != nil {
+			return FieldErrorf(f+".barcode", "%s", err)
+		}
+		if l.SKU != "" && !ValidSKU(l.SKU) {
+			return FieldErrorf(f+".sku", "sku is not a valid SKU")
+		}
+		if l.Qty < 0 || l.Qty > 1_000_000 {
+			return FieldErrorf(f+".qty", "qty must be from 1 to 1000000 sale units")
+		}
+		return nil
+	}
+	if !ValidSKU(l.SKU) {
+		return FieldErrorf(f+".sku", "sku is required")
+	}
+	if l.Qty <= 0 || l.Qty > 1_000_000 {
+		return FieldErrorf(f+".qty", "qty must be from 1 to 1000000 sale units")
 	}
 	return nil
 }
@@ -123,6 +169,14 @@ type SaleLine struct {
 	// taken off UnitPrice on top of any promotion (0: none), so the
 	// receipt can say why the price is lower.
 	PersonalDiscount int64 `json:"personal_discount,omitempty"`
+	// Barcode is the code the line was scanned by, when the till sent one
+	// (a scale label: it also says what the scale weighed).
+	Barcode string `json:"barcode,omitempty"`
+	// A manager's price override: the unit price the line would have had
+	// (promotion and personal discount included), why, and who approved.
+	PriceBefore *Money `json:"price_before,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	ApprovedBy  string `json:"approved_by,omitempty"`
 	// Filled in as the line is returned.
 	ReturnedQty    int64 `json:"returned_qty"`
 	ReturnedAmount int64 `json:"returned_amount"`
@@ -171,9 +225,21 @@ type Sale struct {
 	StoreSeq       uint64    `json:"storeseq"`
 	CreatedAt      time.Time `json:"created_at"`
 	IdempotencyKey string    `json:"idempotency_key"`
+	PickupID       string    `json:"pickup_id,omitempty"` // the click & collect order it handed over
 	// Totals refunded so far, per tender, so returns go back where they came from.
 	RefundedCash int64 `json:"refunded_cash"`
 	RefundedCard int64 `json:"refunded_card"`
+	// RefundedOnline went back to an online payment (a prepaid pickup's):
+	// central refunds it, never the drawer.
+	RefundedOnline int64 `json:"refunded_online,omitempty"`
+
+	// What a manager approved: stock taken out of what shoppers held,
+	// lines voided before payment (price overrides are on their lines),
+	// and who approved (their cashier ID and name; never the PIN).
+	ReservedOverrides []ReservedOverride `json:"reserved_overrides,omitempty"`
+	VoidedLines       []VoidedLine       `json:"voided_lines,omitempty"`
+	ApprovedBy        string             `json:"approved_by,omitempty"`
+	ApprovedByName    string             `json:"approved_by_name,omitempty"`
 }
 
 // CardPaid returns the amount paid by card.
@@ -252,6 +318,11 @@ func PriceSaleFor(req *SaleRequest, lookup ProductLookup, at time.Time, currency
 		discount += line.Discount.Amount
 		s.Lines = append(s.Lines, line)
 	}
+	voids, err := recordVoids(req.VoidedLines, lookup, currency)
+	if err != nil {
+		return nil, err
+	}
+	s.VoidedLines = voids
 	s.Total, s.Discount = M(total, currency), M(discount, currency)
 	s.VAT = VATBreakdown(s.Lines, currency)
 	payments, change, err := settle(req.Payments, total)
@@ -299,17 +370,31 @@ func priceLineFor(lr SaleLineRequest, lookup ProductLookup, at time.Time, curren
 	}
 	promo, price := p.PromoAt(at, regular)
 	price = PersonalPrice(price, personalPct)
+	var before *Money
+	if lr.PriceOverride != nil {
+		if lr.PriceOverride.Amount > price {
+			return SaleLine{}, FieldErrorf("price_override.amount", "a price override may only lower the price of %d", price)
+		}
+		b := M(price, currency)
+		before, price, promo, personalPct = &b, lr.PriceOverride.Amount, nil, 0
+	}
+	if lr.Qty <= 0 { // a barcode line the storage layer did not resolve
+		return SaleLine{}, FieldErrorf("qty", "qty must be from 1 to 1000000 sale units")
+	}
 	div := p.Unit.PriceDivisor()
 	lineTotal := DivRound(price, lr.Qty, div)
 	if lineTotal > MaxAmount { // keeps every sum of lines far from overflow
 		return SaleLine{}, FieldErrorf("qty", "the line total would exceed %d minor units", int64(MaxAmount))
 	}
 	l := SaleLine{
-		SKU: p.SKU, Name: p.Name, Unit: p.Unit, Qty: lr.Qty,
+		SKU: p.SKU, Name: p.Name, Unit: p.Unit, Qty: lr.Qty, Barcode: lr.Barcode,
 		UnitPrice: M(price, currency), RegularPrice: M(regular, currency),
 		Discount: M(DivRound(regular, lr.Qty, div)-lineTotal, currency),
 		Total:    M(lineTotal, currency), VATRate: p.VATRate,
 		VAT: M(VATIncluded(lineTotal, p.VATRate), currency),
+	}
+	if before != nil {
+		l.PriceBefore, l.Reason = before, lr.Reason
 	}
 	if promo != nil {
 		l.PromotionID = promo.ID

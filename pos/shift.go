@@ -75,14 +75,21 @@ type ShiftTotals struct {
 	SalesCash     int64            `json:"sales_cash"` // net of change
 	SalesCard     int64            `json:"sales_card"`
 	SalesPoints   int64            `json:"sales_points,omitempty"` // paid with loyalty points, in money
+	SalesOnline   int64            `json:"sales_online,omitempty"` // click & collect orders paid online
 	ReturnsTotal  int64            `json:"returns_total"`
 	RefundsCash   int64            `json:"refunds_cash"`
 	RefundsCard   int64            `json:"refunds_card"`
 	RefundsPoints int64            `json:"refunds_points,omitempty"` // given back as points, in money
+	RefundsOnline int64            `json:"refunds_online,omitempty"` // owed back to online payments (central pays)
 	Discounts     int64            `json:"discounts"`
 	CashIn        int64            `json:"cash_in"`
 	CashOut       int64            `json:"cash_out"`
 	VAT           []ShiftVATTotals `json:"vat"`
+	// Manager-approved till operations: lines sold at an overridden
+	// price and what that gave away, and lines voided.
+	PriceOverrides      int64 `json:"price_overrides,omitempty"`
+	PriceOverrideAmount int64 `json:"price_override_amount,omitempty"`
+	Voids               int64 `json:"voids,omitempty"`
 }
 
 // ShiftVATTotals are the gross and VAT amounts of one rate over a shift.
@@ -100,8 +107,16 @@ func (t *ShiftTotals) AddSale(s *Sale) {
 	t.SalesTotal += s.Total.Amount
 	t.SalesCard += s.CardPaid()
 	t.SalesPoints += s.PaidWith(PaymentPoints)
+	t.SalesOnline += s.PaidWith(PaymentOnline)
 	t.SalesCash += s.CashPaid()
 	t.Discounts += s.Discount.Amount
+	for i := range s.Lines {
+		if s.Lines[i].PriceBefore != nil {
+			t.PriceOverrides++
+			t.PriceOverrideAmount += s.Lines[i].OverrideAmount()
+		}
+	}
+	t.Voids += int64(len(s.VoidedLines))
 	for _, v := range s.VAT {
 		r := t.rate(v.Rate)
 		r.SalesGross += v.Gross.Amount
@@ -116,6 +131,7 @@ func (t *ShiftTotals) AddReturn(r *Return) {
 	t.RefundsCash += r.RefundCash()
 	t.RefundsCard += r.RefundCard()
 	t.RefundsPoints += r.refunded(PaymentPoints)
+	t.RefundsOnline += r.refunded(PaymentOnline)
 	for _, v := range r.VAT {
 		x := t.rate(v.Rate)
 		x.ReturnsGross += v.Gross.Amount
@@ -193,6 +209,21 @@ type ShiftReport struct {
 	ExpectedCash Money           `json:"expected_cash"`
 	CountedCash  *Money          `json:"counted_cash,omitempty"`
 	Difference   *Money          `json:"difference,omitempty"` // counted − expected
+	// What managers approved: price overrides (lines, and the money they
+	// gave away) and voided lines.
+	PriceOverrides OverrideTotals `json:"price_overrides"`
+	Voids          VoidTotals     `json:"voids"`
+}
+
+// OverrideTotals count a shift's price overrides and what they gave away.
+type OverrideTotals struct {
+	Count  int64 `json:"count"`
+	Amount Money `json:"amount"`
+}
+
+// VoidTotals count a shift's voided lines.
+type VoidTotals struct {
+	Count int64 `json:"count"`
 }
 
 // TenderTotals split an amount by tender.
@@ -201,6 +232,10 @@ type TenderTotals struct {
 	Total Money `json:"total"`
 	Cash  Money `json:"cash"`
 	Card  Money `json:"card"`
+	// Online is what orders paid online brought in when handed over in
+	// the shift (for returns: what is owed back to those payments). It is
+	// on the receipts but never in the drawer.
+	Online Money `json:"online"`
 }
 
 // ReportVATLine is one VAT rate of a report; Net = sales − returns.
@@ -219,14 +254,16 @@ func (s *Shift) Report() *ShiftReport {
 	t := s.Totals
 	r := &ShiftReport{
 		Kind: "X", Shift: s, ReceiptCount: s.LastReceiptNo,
-		Sales:     TenderTotals{Count: t.Sales, Total: M(t.SalesTotal, cur), Cash: M(t.SalesCash, cur), Card: M(t.SalesCard, cur)},
-		Returns:   TenderTotals{Count: t.Returns, Total: M(t.ReturnsTotal, cur), Cash: M(t.RefundsCash, cur), Card: M(t.RefundsCard, cur)},
+		Sales:     TenderTotals{Count: t.Sales, Total: M(t.SalesTotal, cur), Cash: M(t.SalesCash, cur), Card: M(t.SalesCard, cur), Online: M(t.SalesOnline, cur)},
+		Returns:   TenderTotals{Count: t.Returns, Total: M(t.ReturnsTotal, cur), Cash: M(t.RefundsCash, cur), Card: M(t.RefundsCard, cur), Online: M(t.RefundsOnline, cur)},
 		Net:       M(t.SalesTotal-t.ReturnsTotal, cur),
 		Discounts: M(t.Discounts, cur),
 		CashIn:    M(t.CashIn, cur), CashOut: M(t.CashOut, cur),
 		ExpectedCash: M(s.ExpectedCash(), cur),
 		VAT:          make([]ReportVATLine, 0, len(t.VAT)),
 	}
+	r.PriceOverrides = OverrideTotals{Count: t.PriceOverrides, Amount: M(t.PriceOverrideAmount, cur)}
+	r.Voids = VoidTotals{Count: t.Voids}
 	for _, v := range t.VAT {
 		r.VAT = append(r.VAT, ReportVATLine{Rate: v.Rate,
 			SalesGross: M(v.SalesGross, cur), SalesVAT: M(v.SalesVAT, cur), ReturnsVAT: M(v.ReturnsVAT, cur),

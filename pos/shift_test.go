@@ -73,10 +73,10 @@ func TestShift_Report_X(t *testing.T) {
 	if got, want := r.ReceiptCount, int64(5); got != want { // 3 sales + 2 returns
 		t.Fatalf("ReceiptCount=%d, want %d", got, want)
 	}
-	if want := (pos.TenderTotals{Count: 3, Total: pos.M(96161, rub), Cash: pos.M(39571, rub), Card: pos.M(56590, rub)}); r.Sales != want {
+	if want := (pos.TenderTotals{Count: 3, Total: pos.M(96161, rub), Cash: pos.M(39571, rub), Card: pos.M(56590, rub), Online: pos.M(0, rub)}); r.Sales != want {
 		t.Fatalf("Sales=%+v, want %+v", r.Sales, want)
 	}
-	if want := (pos.TenderTotals{Count: 2, Total: pos.M(68890, rub), Cash: pos.M(18890, rub), Card: pos.M(50000, rub)}); r.Returns != want {
+	if want := (pos.TenderTotals{Count: 2, Total: pos.M(68890, rub), Cash: pos.M(18890, rub), Card: pos.M(50000, rub), Online: pos.M(0, rub)}); r.Returns != want {
 		t.Fatalf("Returns=%+v, want %+v", r.Returns, want)
 	}
 	for _, c := range []struct {

@@ -51,7 +51,9 @@ type Config struct {
 	Session SessionConfig
 	Sync    SyncConfig
 	Shopper ShopperConfig
+	Pickups PickupsConfig
 	Tags    TagsConfig
+	Scale   ScaleConfig
 	Shop    ShopConfig
 	Till    TillConfig
 
@@ -103,6 +105,23 @@ type ShopperConfig struct {
 	AnonymousMaxQty         int           // pieces per reservation without a customer token
 	AnonymousMaxGrams       int           // grams of weighed goods per reservation without a customer token
 	AnonymousStockShare     int           // percent of the stock nobody else holds that anonymous holds may take
+}
+
+// PickupsConfig tunes click & collect (keys pickups.*).
+type PickupsConfig struct {
+	NoShowDays int // days a ready order waits before it is released as a no-show
+}
+
+// ScaleConfig describes the labels of the shop's scales (keys scale.*):
+// see pos.ScaleFormat.
+type ScaleConfig struct {
+	Prefixes []string // values of the layout's P digits that mark a scale label
+	Layout   string   // 13 letters: P prefix, C item code, W grams, V price, X ignored, K check digit
+}
+
+// Format returns the pos.ScaleFormat of the keys.
+func (s ScaleConfig) Format() pos.ScaleFormat {
+	return pos.ScaleFormat{Prefixes: slices.Clone(s.Prefixes), Layout: s.Layout}
 }
 
 // ShopConfig describes the shop itself (keys shop.*).
@@ -173,9 +192,11 @@ func DefaultConfig() *Config {
 		Shopper: ShopperConfig{ReservationHold: 24 * time.Hour, MaxReservationsPerPhone: 3,
 			ReservationRate: edge.DefaultReservationRate, AnonymousMaxQty: pos.DefaultAnonymousMaxPieces,
 			AnonymousMaxGrams: pos.DefaultAnonymousMaxGrams, AnonymousStockShare: pos.DefaultAnonymousStockShare},
+		Pickups: PickupsConfig{NoShowDays: 7},
 		Tags:    TagsConfig{QRLevel: "M"},
 		Shop:    ShopConfig{Language: edge.DefaultScreenLanguage, TimeZone: edge.DefaultScreenTimeZone},
 		Till:    TillConfig{ScannerGap: edge.DefaultScannerGap, ScannerMinLength: edge.DefaultScannerMinLength},
+		Scale:   ScaleConfig{Prefixes: pos.DefaultScaleFormat().Prefixes, Layout: pos.DefaultScaleLayout},
 		Sync:    SyncConfig{BatchEvents: 500, BatchBytes: 64 << 10, Window: 8, AckTimeout: 30 * time.Second},
 		origins: make(map[string]configOrigin),
 	}
@@ -375,6 +396,9 @@ func (c *Config) validateRelations() error {
 		return c.errorf("sync.cert_file", "must be set with sync.key_file")
 	case c.Sync.Password != "" && c.Sync.Username == "":
 		return c.errorf("sync.username", "must be set with sync.password")
+	}
+	if err := c.Scale.Format().Validate(); err != nil {
+		return c.errorf(pos.ErrorField(err), "%s", pos.ErrorMessage(err))
 	}
 	if err := c.validateTrust(); err != nil {
 		return err

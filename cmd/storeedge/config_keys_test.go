@@ -64,10 +64,13 @@ func TestConfigKeys(t *testing.T) {
 
 // otherValue returns a valid-looking text different from d's default.
 func otherValue(d *configKey, def *Config) string {
-	switch d.ptr(def).(type) {
+	switch p := d.ptr(def).(type) {
 	case *bool:
 		return "true"
 	case *int:
+		if *p == 7 { // pickups.no_show_days
+			return "8"
+		}
 		return "7"
 	case *int64:
 		return "7KiB"

@@ -301,6 +301,9 @@ func TestLoadServeConfig_BadValues(t *testing.T) {
 		{"shopper.anonymous_max_qty", "0", "must be 1 to 1000"},
 		{"shopper.anonymous_max_grams", "2000", "must be 1 to 1000"},
 		{"shopper.reservation_rate", "0", "must be 1 to"},
+		{"scale.layout", "PPCCCCCWWWWK", "13 letters"},
+		{"scale.layout", "PPCCCCCCCCCCK", "weight (W) or price (V)"},
+		{"scale.prefixes", "2", "must be 2 digits"},
 	} {
 		d := lookupConfigKey(tt.key)
 		for _, source := range []string{SourceFlag, SourceEnv, SourceFile} {
@@ -487,5 +490,24 @@ func TestConfig_PhoneRegion(t *testing.T) {
 		if got := c.PhoneRegion(); got != tt.want {
 			t.Errorf("country %q currency %s: PhoneRegion=%q, want %q", tt.country, tt.currency, got, tt.want)
 		}
+	}
+}
+
+// TestLoadServeConfig_Scale: the scale keys make the format that serve
+// gives the storage and the HTTP server.
+func TestLoadServeConfig_Scale(t *testing.T) {
+	c, err := LoadServeConfig([]string{"--scale-layout=PCCCCCCVVVVVK", "--scale-prefixes=2"}, envOf(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Scale.Format(); got.Layout != "PCCCCCCVVVVVK" || len(got.Prefixes) != 1 || got.Prefixes[0] != "2" {
+		t.Fatalf("format=%+v", got)
+	}
+	c, err = LoadServeConfig(nil, envOf(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Scale.Format(), "PPCCCCCWWWWWK"; got.Layout != want || len(got.Prefixes) != 10 {
+		t.Fatalf("default format=%+v", got)
 	}
 }

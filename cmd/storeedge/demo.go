@@ -34,6 +34,9 @@ func seedDemo(ctx context.Context, db *bolt.DB, cfg *Config, out io.Writer) erro
 	if err := bolt.SeedLoyalty(ctx, db, &rules, slices.Clone(demo.Customers)); err != nil {
 		return err
 	}
+	if err := seedDemoPickups(ctx, db, items, cfg.Currency); err != nil {
+		return err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# StoreEdge demo shop %s: %d products. Shell syntax: . %s\n", cfg.Store, len(items), demoCredentials)
 	auth := bolt.NewAuthService(db)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/storeedge/storeedge/pos"
 	"github.com/storeedge/storeedge/sync/synctest"
 )
 
@@ -184,6 +185,20 @@ func TestPOSScreen(t *testing.T) {
 	milk1, name1 := demoBarcode(t, api, "DEMO-0001")
 	milk2, name2 := demoBarcode(t, api, "DEMO-0002")
 	milk3, name3 := demoBarcode(t, api, "DEMO-0003")
+	// Central sends two click & collect orders and another shop's stock
+	// down; they are applied while the server is stopped, as a pull on
+	// connect would.
+	p.stop(t)
+	now := time.Now().UTC()
+	applyDownlink(t, dir,
+		downlink(t, pos.StreamPickups, 1,
+			pos.Pickup{ID: "web-1", OrderNo: "W-1", Phone: "+79161234567", Name: "Мария Иванова", Paid: true, CreatedAt: now,
+				Lines: []pos.PickupLine{{SKU: "DEMO-0008", Name: "Заказ 1", Qty: 2, Amount: pos.M(20000, "RUB")}}, Total: pos.M(20000, "RUB")},
+			pos.Pickup{ID: "web-2", OrderNo: "W-2", Phone: "+79031112233", Name: "Олег Петров", CreatedAt: now,
+				Lines: []pos.PickupLine{{SKU: "DEMO-0009", Name: "Заказ 2", Qty: 1, Amount: pos.M(12990, "RUB")}}, Total: pos.M(12990, "RUB")}),
+		downlink(t, pos.StreamStock, 1, pos.RemoteStock{Store: "store-2", StoreName: "Тверская", SKU: "DEMO-0001", Available: 7, At: now.Add(-5 * time.Minute)}))
+	p = startServe(t, dir, "--demo")
+	api = demoClient(t, dir, p)
 	s := newScreen(t)
 
 	s.do("open /pos/", chromedp.Navigate(p.URL+"/pos/"))
@@ -233,6 +248,16 @@ func TestPOSScreen(t *testing.T) {
 		}
 	})
 
+	t.Run("ScaleLabel", func(t *testing.T) {
+		s := s.with(t)
+		label, sku := scaleLabel(t, api, 750)
+		s.scan(label)
+		s.waitJS("weighed line", fmt.Sprintf(`document.querySelector('#cart li[data-sku=%q]')`, sku))
+		if got := s.text("cart"); !strings.Contains(got, "750 г") {
+			t.Fatalf("cart after a scale label: %q", got)
+		}
+	})
+
 	t.Run("SearchThenScanStartsAFreshQuery", func(t *testing.T) {
 		s := s.with(t)
 		s.do("type a name", chromedp.SendKeys(chromedp.ID("scan"), "молоко"))
@@ -255,8 +280,8 @@ func TestPOSScreen(t *testing.T) {
 		if got := s.text("cart"); !strings.Contains(got, name2) || !strings.Contains(got, name3) {
 			t.Fatalf("cart: %q", got)
 		}
-		if got := s.text("cart-count"); got != "3 товара" {
-			t.Fatalf("cart count %q, want «3 товара»", got)
+		if got := s.text("cart-count"); got != "4 товара" {
+			t.Fatalf("cart count %q, want «4 товара»", got)
 		}
 		s.clearScan()
 	})
@@ -273,6 +298,19 @@ func TestPOSScreen(t *testing.T) {
 			!strings.Contains(got, "скидка 5%") || !strings.Contains(got, "балл") {
 			t.Fatalf("customer box: %q", got)
 		}
+		// Stock in other shops, and an order to this shop for her.
+		s.clearScan()
+		s.do("search", chromedp.SendKeys(chromedp.ID("scan"), "молоко"))
+		s.waitJS("results", `document.querySelector('#results li.result-row .info')`)
+		s.do("product card", chromedp.Click(chromedp.CSS(`#results li.result-row:first-child .info`)))
+		s.waitJS("product panel", `!document.getElementById('product-panel').hidden && document.querySelectorAll('#product-elsewhere li').length`)
+		if got := s.text("product-elsewhere"); !strings.Contains(got, "Тверская") || !strings.Contains(got, "7 шт.") || !strings.Contains(got, "5 минут назад") {
+			t.Fatalf("stock elsewhere: %q", got)
+		}
+		s.shot("pos-stock-elsewhere.png")
+		s.do("order", chromedp.Click(chromedp.ID("order-submit")))
+		s.waitJS("ordered", `document.getElementById('overlay').hidden && document.getElementById('notice').textContent.includes('оформлен')`)
+		s.clearScan()
 		s.waitJS("points field", `!document.getElementById('points-box').hidden`)
 		s.do("points to the max", chromedp.Click(chromedp.ID("points-max")))
 		total := s.text("total")
@@ -322,6 +360,136 @@ func TestPOSScreen(t *testing.T) {
 		s.do("new sale", chromedp.Click(chromedp.ID("new-sale")))
 	})
 
+	t.Run("ReservationByShortCode", func(t *testing.T) {
+		s := s.with(t)
+		var r struct {
+			Code      string
+			ShortCode string `json:"short_code"`
+		}
+		newClient(p.URL).must(t, 201, "POST", "/api/v1/reservations", map[string]any{"sku": "DEMO-0004", "qty": 1, "phone": "+79161112244"}, nil, &r)
+		s.do("reservation panel", chromedp.Click(chromedp.ID("reservation-toggle")))
+		s.do("type the code", chromedp.SendKeys(chromedp.ID("reservation-code"), r.ShortCode), chromedp.Click(chromedp.ID("reservation-load")))
+		s.waitJS("reservation found", `document.getElementById('reservation-fill')`)
+		s.shot("pos-reservation.png")
+		s.do("fill the cart", chromedp.Click(chromedp.ID("reservation-fill")))
+		s.waitJS("reserved goods in the cart", `document.querySelector('#cart li[data-sku="DEMO-0004"]')`)
+		s.do("pay in cash", chromedp.Click(chromedp.ID("pay-cash")))
+		s.waitJS("receipt", `!document.getElementById('receipt').hidden`)
+		var v struct{ Status string }
+		api.must(t, 200, "GET", "/api/v1/reservations/"+r.Code, nil, nil, &v)
+		if v.Status != "fulfilled" {
+			t.Fatalf("reservation after the sale: %s", v.Status)
+		}
+		s.do("new sale", chromedp.Click(chromedp.ID("new-sale")))
+	})
+
+	t.Run("ReservedStock", func(t *testing.T) {
+		s := s.with(t)
+		code, name := reserveTheLast(t, p, api, "DEMO-0006")
+		// With the shopper's code: the sale completes the reservation.
+		bc, _ := demoBarcode(t, api, "DEMO-0006")
+		s.scan(bc)
+		s.waitJS("in the cart", `document.querySelector('#cart li[data-sku="DEMO-0006"]')`)
+		s.do("pay", chromedp.Click(chromedp.ID("pay-cash")))
+		s.waitJS("warning", `!document.getElementById('reserved-panel').hidden`)
+		if got := s.text("reserved-text"); !strings.Contains(got, name) || !strings.Contains(got, "забронирован") {
+			t.Fatalf("reserved stock warning: %q", got)
+		}
+		s.shot("pos-reserved-stock.png")
+		s.do("the code", chromedp.SendKeys(chromedp.ID("reserved-code"), code), chromedp.Click(chromedp.CSS(`#reserved-code-form button[type=submit]`)))
+		s.waitJS("receipt", `!document.getElementById('receipt').hidden`)
+		s.do("new sale", chromedp.Click(chromedp.ID("new-sale")))
+		// With a manager's approval: the sale records who approved.
+		reserveTheLast(t, p, api, "DEMO-0007")
+		bc, _ = demoBarcode(t, api, "DEMO-0007")
+		s.scan(bc)
+		s.waitJS("in the cart", `document.querySelector('#cart li[data-sku="DEMO-0007"]')`)
+		s.do("pay", chromedp.Click(chromedp.ID("pay-cash")))
+		s.waitJS("warning", `!document.getElementById('reserved-panel').hidden`)
+		s.do("ask the manager", chromedp.Click(chromedp.ID("reserved-approve")))
+		approve(s, creds["BORIS_PIN"])
+		s.waitJS("receipt", `!document.getElementById('receipt').hidden`)
+		if got := s.text("receipt"); !strings.Contains(got, "Подтвердил менеджер") || !strings.Contains(got, "boris") {
+			t.Fatalf("receipt of reserved stock: %q", got)
+		}
+		s.do("new sale", chromedp.Click(chromedp.ID("new-sale")))
+	})
+
+	t.Run("PriceOverrideAndLineVoid", func(t *testing.T) {
+		s := s.with(t)
+		s.scan(milk2)
+		s.scan(milk3)
+		s.waitJS("two lines", `document.querySelectorAll('#cart li').length === 2`)
+		s.do("line menu", chromedp.Click(chromedp.CSS(`#cart li[data-sku="DEMO-0002"] button.menu`)))
+		s.do("new price", chromedp.SendKeys(chromedp.ID("line-new-price"), "50"), chromedp.SendKeys(chromedp.ID("line-reason"), "Мятая упаковка"),
+			chromedp.Click(chromedp.ID("line-override")))
+		approve(s, creds["BORIS_PIN"])
+		s.waitJS("overridden", `document.querySelector('#cart li[data-sku="DEMO-0002"]').textContent.includes('цена изменена')`)
+		s.do("line menu", chromedp.Click(chromedp.CSS(`#cart li[data-sku="DEMO-0003"] button.menu`)))
+		s.do("void", chromedp.SendKeys(chromedp.ID("line-reason"), "Покупатель передумал"), chromedp.Click(chromedp.ID("line-void")))
+		approve(s, creds["BORIS_PIN"])
+		s.waitJS("voided", `document.querySelectorAll('#cart li').length === 1`)
+		if got := s.text("total"); !strings.Contains(got, "50,00") {
+			t.Fatalf("total after the override: %q", got)
+		}
+		s.do("pay", chromedp.Click(chromedp.ID("pay-cash")))
+		s.waitJS("receipt", `!document.getElementById('receipt').hidden`)
+		if got := s.text("receipt"); !strings.Contains(got, "цена изменена менеджером") || !strings.Contains(got, "50,00") {
+			t.Fatalf("receipt with an override: %q", got)
+		}
+		s.shot("pos-price-override.png")
+		s.do("new sale", chromedp.Click(chromedp.ID("new-sale")))
+	})
+
+	t.Run("ClickAndCollect", func(t *testing.T) {
+		s := s.with(t)
+		var list struct {
+			Items  []struct{ ID, Status string }
+			Counts map[string]int
+		}
+		api.must(t, 200, "GET", "/api/v1/pickups", nil, nil, &list)
+		waiting := list.Counts["received"] + list.Counts["picking"] + list.Counts["ready"] // the demo's own orders and ours
+		if waiting < 2 {
+			t.Fatalf("pickups: %+v", list)
+		}
+		s.waitJS("badge", fmt.Sprintf(`document.getElementById('pickups-badge').textContent === '%d'`, waiting))
+		s.do("orders", chromedp.Click(chromedp.ID("pickups-toggle")))
+		s.waitJS("list", `document.querySelector('#pickup-list button[data-id="web-2"]')`)
+		s.shot("pos-pickups.png")
+		// Pay at pickup, not ready yet: refused, in Russian.
+		s.do("open W-2", chromedp.Click(chromedp.CSS(`#pickup-list button[data-id="web-2"]`)))
+		s.waitJS("detail", `document.getElementById('pickup-collect')`)
+		s.do("collect too early", chromedp.Click(chromedp.ID("pickup-collect")))
+		s.waitJS("refused", `document.getElementById('error').dataset.code === 'pickup_not_ready'`)
+		if got := s.errorShown(); !strings.Contains(got, "ещё не готов") {
+			t.Fatalf("refusal: %q", got)
+		}
+		s.do("picking", chromedp.Click(chromedp.ID("pickup-picking")))
+		s.waitJS("picking", `document.getElementById('pickup-status').className === 'status-picking'`)
+		s.do("ready", chromedp.Click(chromedp.ID("pickup-ready")))
+		s.waitJS("ready", `document.getElementById('pickup-status').className === 'status-ready'`)
+		s.do("take payment", chromedp.SendKeys(chromedp.ID("pickup-cash"), "200"), chromedp.Click(chromedp.ID("pickup-collect")))
+		s.waitJS("sale", `!document.getElementById('pickup-receipt').hidden`)
+		if got := s.text("pickup-receipt"); !strings.Contains(got, "Наличные") || !strings.Contains(got, "Сдача") {
+			t.Fatalf("pay-at-pickup receipt: %q", got)
+		}
+		s.shot("pos-pickup-paid.png")
+		// Prepaid: ready, then handed over against the online payment.
+		s.do("orders", chromedp.Click(chromedp.CSS(`#pickup-filters button:first-child`)))
+		s.waitJS("list", `document.querySelector('#pickup-list button[data-id="web-1"]')`)
+		s.do("open W-1", chromedp.Click(chromedp.CSS(`#pickup-list button[data-id="web-1"]`)))
+		s.waitJS("detail", `document.getElementById('pickup-ready')`)
+		s.do("ready", chromedp.Click(chromedp.ID("pickup-ready")))
+		s.waitJS("ready", `document.getElementById('pickup-status').className === 'status-ready'`)
+		s.do("hand over", chromedp.Click(chromedp.ID("pickup-collect")))
+		s.waitJS("handed over", `!document.getElementById('pickup-receipt').hidden`)
+		if got := s.text("pickup-receipt"); !strings.Contains(got, "Оплачено онлайн") {
+			t.Fatalf("prepaid receipt: %q", got)
+		}
+		s.waitJS("badge less two", fmt.Sprintf(`document.getElementById('pickups-badge').textContent === '%d' || (%d === 0 && document.getElementById('pickups-badge').hidden)`, waiting-2, waiting-2))
+		s.do("close", chromedp.Click(chromedp.CSS(`#pickups-panel .dismiss`)))
+	})
+
 	t.Run("ReturnWithoutReceipt", func(t *testing.T) {
 		s := s.with(t)
 		s.do("return panel", chromedp.Click(chromedp.ID("return-toggle")))
@@ -353,7 +521,7 @@ func TestPOSScreen(t *testing.T) {
 		s.do("X report", chromedp.Click(chromedp.ID("x-report")))
 		s.waitJS("X report", `!document.getElementById('x-report-view').hidden`)
 		x := s.text("x-report-body")
-		if !strings.Contains(x, "X-отчёт") || !receiptsRU.MatchString(x) {
+		if !strings.Contains(x, "X-отчёт") || !receiptsRU.MatchString(x) || !strings.Contains(x, "Изменения цены менеджером (1)") || !strings.Contains(x, "Сторно строк\t1") {
 			t.Fatalf("X report: %q", x)
 		}
 		s.shot("pos-x-report.png")
@@ -413,6 +581,49 @@ func approve(s *screen, pin string) {
 	s.waitJS("approval", `!document.getElementById('approval-panel').hidden`)
 	s.do("manager approves", chromedp.Clear(chromedp.ID("approval-cashier")), chromedp.SendKeys(chromedp.ID("approval-cashier"), "boris"),
 		chromedp.SendKeys(chromedp.ID("approval-pin"), pin), chromedp.Click(chromedp.ID("approval-ok")))
+}
+
+// reserveTheLast has a shopper reserve one piece of sku and sells the rest
+// through the API, so that the reservation holds the last one. It returns
+// the reservation's short code and the product's name.
+func reserveTheLast(t *testing.T, p *proc, api *client, sku string) (string, string) {
+	t.Helper()
+	var prod struct {
+		Name  string
+		Stock struct{ Available int64 }
+	}
+	api.must(t, 200, "GET", "/api/v1/products/"+sku, nil, nil, &prod)
+	var r struct {
+		ShortCode string `json:"short_code"`
+	}
+	newClient(p.URL).must(t, 201, "POST", "/api/v1/reservations", map[string]any{"sku": sku, "qty": 1, "phone": "+79161112255"}, nil, &r)
+	if n := prod.Stock.Available - 1; n > 0 {
+		req := map[string]any{"lines": []any{map[string]any{"sku": sku, "qty": n}},
+			"payments": []any{map[string]any{"method": "cash", "amount": money(100000000)}}}
+		api.must(t, 201, "POST", "/api/v1/sales", req, map[string]string{"Idempotency-Key": "rest-of-" + sku}, nil)
+	}
+	return r.ShortCode, prod.Name
+}
+
+// scaleLabel builds the label a shop scale prints for grams of a weighed
+// demo product with a scale code (layout PPCCCCCWWWWWK, prefix 20).
+func scaleLabel(t *testing.T, api *client, grams int) (string, string) {
+	t.Helper()
+	var page struct {
+		Items []struct {
+			SKU       string
+			ScaleCode string `json:"scale_code"`
+		}
+	}
+	api.must(t, 200, "GET", "/api/v1/products?q=Яблоки&limit=20", nil, nil, &page)
+	for _, it := range page.Items {
+		if it.ScaleCode != "" {
+			body := fmt.Sprintf("20%05s%05d", it.ScaleCode, grams)
+			return body + string(pos.CheckDigit(body)), it.SKU
+		}
+	}
+	t.Fatalf("no weighed demo product with a scale code: %+v", page)
+	return "", ""
 }
 
 // wrongPIN returns a PIN that differs from pin in its last digit.

@@ -18,11 +18,13 @@ const (
 // pruner does the server's housekeeping: every hour it removes what central
 // has acknowledged and is older than the retention, so the file stays
 // within its budget (it never touches an event central has not
-// acknowledged), and every 30 s it releases reservations whose hold ended.
+// acknowledged), and every 30 s it releases reservations whose hold ended
+// and click & collect orders nobody came for.
 type pruner struct {
 	DB           *bolt.DB
 	Retention    time.Duration
 	Reservations *bolt.ReservationService
+	Pickups      *bolt.PickupService // releases ready orders nobody came for
 	Logger       *slog.Logger
 
 	cancel context.CancelFunc
@@ -50,6 +52,7 @@ func (p *pruner) Start() {
 				prune.Reset(pruneEvery)
 			case <-expire.C:
 				p.expire(ctx)
+				p.releaseNoShows(ctx)
 			}
 		}
 	}()
@@ -75,6 +78,21 @@ func (p *pruner) expire(ctx context.Context) {
 		p.Logger.Error("expiring reservations failed", "err", err)
 	} else if n > 0 {
 		p.Logger.Info("reservations expired", "count", n)
+	}
+}
+
+// releaseNoShows turns click & collect orders ready for longer than
+// pickups.no_show_days into no-shows, releasing their stock. It runs with
+// the reservations' expiry: a scan of a few orders costs nothing.
+func (p *pruner) releaseNoShows(ctx context.Context) {
+	if p.Pickups == nil {
+		return
+	}
+	n, err := p.Pickups.ReleaseNoShows(ctx)
+	if err != nil && ctx.Err() == nil {
+		p.Logger.Error("releasing click & collect no-shows failed", "err", err)
+	} else if n > 0 {
+		p.Logger.Info("click & collect no-shows released", "count", n)
 	}
 }
 

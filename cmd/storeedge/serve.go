@@ -86,7 +86,7 @@ func (s *server) open(ctx context.Context, m *Main) error {
 		return err
 	}
 	s.prune = &pruner{DB: s.db, Retention: s.cfg.Storage.Retention, Reservations: bolt.NewReservationService(s.db),
-		Logger: s.logger.With("component", "housekeeping")}
+		Pickups: bolt.NewPickupService(s.db), Logger: s.logger.With("component", "housekeeping")}
 	s.prune.Start()
 	s.control = &controlSocket{DB: s.db, Logger: s.logger.With("component", "control"), Tags: s.tagPrinting()}
 	if err := s.control.Open(s.cfg.Data); err != nil {
@@ -107,8 +107,10 @@ func (s *server) openDB() error {
 	db.InitialMmapSize, db.MaxSize, db.FreelistSync = int(c.Storage.InitialMmapSize), c.Storage.MaxSize, c.Storage.FreelistSync
 	db.BatchSize, db.BatchDelay, db.SessionTTL = c.Storage.BatchSize, c.Storage.BatchDelay, c.Session.TTL
 	db.ReservationHold, db.MaxReservationsPerPhone = c.Shopper.ReservationHold, c.Shopper.MaxReservationsPerPhone
+	db.NoShowAfter = time.Duration(c.Pickups.NoShowDays) * 24 * time.Hour
 	db.AnonymousLimits = pos.AnonymousLimits{MaxPieces: int64(c.Shopper.AnonymousMaxQty),
 		MaxGrams: int64(c.Shopper.AnonymousMaxGrams), StockShare: int64(c.Shopper.AnonymousStockShare)}
+	db.ScaleFormat = c.Scale.Format()
 	setTagCodes(db)
 	db.Logger = s.logger.With("component", "bolt")
 	if err := db.Open(); err != nil {
@@ -142,6 +144,7 @@ func (s *server) newHTTP() *edge.Server {
 	h.Screen = edge.ScreenConfig{Language: c.Shop.Language, TimeZone: c.Shop.TimeZone,
 		ScannerGap: c.Till.ScannerGap, ScannerMinLength: c.Till.ScannerMinLength}
 	h.Logger = s.logger.With("component", "http")
+	h.ScaleFormat = c.Scale.Format()
 	h.Ready = s.db.Ready
 	h.Registerer = s.reg
 	h.AuthService = bolt.NewAuthService(s.db)
@@ -149,6 +152,7 @@ func (s *server) newHTTP() *edge.Server {
 	h.SaleService = bolt.NewSaleService(s.db)
 	h.ShiftService = bolt.NewShiftService(s.db)
 	h.PickupService = bolt.NewPickupService(s.db)
+	h.OrderService = bolt.NewReservationService(s.db)
 	s.shopperHTTP(h)
 	h.SyncStatusService = bolt.NewOutboxService(s.db)
 	if s.relay != nil {

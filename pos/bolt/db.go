@@ -50,11 +50,15 @@ type DB struct {
 	ReservationHold         time.Duration       // how long a reservation holds stock (24h)
 	MaxReservationsPerPhone int                 // active reservations one phone may hold (3)
 	AnonymousLimits         pos.AnonymousLimits // what shoppers without a customer token may hold; zero fields: defaults
+	NoShowAfter             time.Duration       // how long a ready pickup waits before it is a no-show (7 days)
 	NewTagCode              func() string       // makes a new tag code (main sets qr.NewTagCode)
 	ValidTagCode            func(string) bool   // checks a tag code's form and check (nil: any)
 	// NormalizeTagCode turns a code as typed or scanned (case, look-alike
 	// characters) into its stored form; ok false means it cannot be one.
 	NormalizeTagCode func(string) (string, bool)
+	// ScaleFormat reads the labels of the shop's scales in sale lines
+	// that name a barcode; the zero value is pos.DefaultScaleFormat.
+	ScaleFormat pos.ScaleFormat
 
 	bolt     *bbolt.DB
 	epoch    atomic.Pointer[string] // the current epoch; inside a transaction read txEpoch instead

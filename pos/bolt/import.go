@@ -96,42 +96,42 @@ func atItem(err error, i int) error {
 }
 
 // checkBarcodes finds, without writing, every conflict that putProduct
-// would meet applying items in order: a barcode another SKU owns, in the
-// database or after an earlier item of the import took it.
+// would meet applying items in order: a barcode (or scale code) another
+// SKU owns, in the database or after an earlier item of the import took it.
 func checkBarcodes(tx *bbolt.Tx, items []pos.ProductImport) error {
-	owner := map[string]string{}      // canonical barcode → SKU, as the import leaves it
-	barcodes := map[string][]string{} // SKU → its barcodes, for SKUs the import wrote
-	ownerOf := func(b string) string {
-		if o, ok := owner[b]; ok {
+	owner := map[string]string{}      // index key → SKU, as the import leaves it
+	keys := map[string][]productKey{} // SKU → its index keys, for SKUs the import wrote
+	ownerOf := func(k string) string {
+		if o, ok := owner[k]; ok {
 			return o
 		}
-		return string(tx.Bucket(bucketBarcodes).Get([]byte(b)))
+		return string(tx.Bucket(bucketBarcodes).Get([]byte(k)))
 	}
 	for i := range items {
 		it := &items[i]
-		for j, b := range it.Barcodes {
-			if o := ownerOf(pos.CanonicalBarcode(b)); o != "" && o != it.SKU {
-				return &pos.Error{Code: pos.CodeConflict, Field: fmt.Sprintf("products[%d].barcodes[%d]", i, j),
-					Message: "barcode " + b + " belongs to SKU " + o}
+		for _, k := range indexKeys(&it.Product) {
+			if o := ownerOf(k.key); o != "" && o != it.SKU {
+				return &pos.Error{Code: pos.CodeConflict, Field: fmt.Sprintf("products[%d].%s", i, k.field),
+					Message: k.what + " belongs to SKU " + o}
 			}
 		}
-		old, ok := barcodes[it.SKU]
+		old, ok := keys[it.SKU]
 		if !ok {
 			if p, err := findProduct(tx, it.SKU); err != nil {
 				return err
 			} else if p != nil {
-				old = p.Barcodes
+				old = indexKeys(p)
 			}
 		}
-		for _, b := range old { // released, as unindexBarcodes does
-			if c := pos.CanonicalBarcode(b); ownerOf(c) == it.SKU {
-				owner[c] = ""
+		for _, k := range old { // released, as unindexBarcodes does
+			if ownerOf(k.key) == it.SKU {
+				owner[k.key] = ""
 			}
 		}
-		for _, b := range it.Barcodes {
-			owner[pos.CanonicalBarcode(b)] = it.SKU
+		keys[it.SKU] = indexKeys(&it.Product)
+		for _, k := range keys[it.SKU] {
+			owner[k.key] = it.SKU
 		}
-		barcodes[it.SKU] = it.Barcodes
 	}
 	return nil
 }

@@ -8,7 +8,12 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// applyPickups stores click & collect orders as central sent them.
+// applyPickups stores click & collect orders as central sent them, and
+// makes each hold the stock its merged status calls for: an order holds
+// its goods from the moment it arrives until it is collected, released
+// (no-show) or cancelled, by central or here. Central's own moves send no
+// event back: central made them. The shop's fields (times, sale) are never
+// taken from a message.
 func applyPickups(tx *bbolt.Tx, version uint64, items []pos.Pickup) (int, error) {
 	applied := 0
 	b := tx.Bucket(bucketPickups)
@@ -20,8 +25,16 @@ func applyPickups(tx *bbolt.Tx, version uint64, items []pos.Pickup) (int, error)
 			continue
 		}
 		applied++
-		p.CreatedAt = p.CreatedAt.UTC()
+		p.CreatedAt, p.Status = p.CreatedAt.UTC(), pos.NormalizePickupStatus(p.Status)
+		p.ReadyAt, p.NoShowAt, p.CollectedAt, p.CancelledAt, p.SaleID = nil, nil, nil, nil, ""
 		if err := putJSON(b, []byte(p.ID), p); err != nil {
+			return 0, err
+		}
+		merged := *p
+		if err := mergeLocal(tx, &merged); err != nil {
+			return 0, err
+		}
+		if err := syncHold(tx, &merged); err != nil {
 			return 0, err
 		}
 	}
@@ -29,12 +42,11 @@ func applyPickups(tx *bbolt.Tx, version uint64, items []pos.Pickup) (int, error)
 }
 
 // FindPickups returns the click & collect orders with a status ("" for
-// all), by id. Codes: validation_failed.
+// all) as central sent them, by id. Codes: validation_failed.
 func (s *DownlinkService) FindPickups(ctx context.Context, status string) ([]*pos.Pickup, error) {
-	switch status {
-	case "", pos.PickupPending, pos.PickupReady, pos.PickupCollected, pos.PickupCancelled:
-	default:
-		return nil, pos.FieldErrorf("status", "status must be pending, ready, collected or cancelled")
+	status = pos.NormalizePickupStatus(status)
+	if status != "" && !pos.ValidPickupStatus(status) {
+		return nil, errPickupStatus()
 	}
 	out := []*pos.Pickup{}
 	err := s.db.bolt.View(func(tx *bbolt.Tx) error {
@@ -47,7 +59,7 @@ func (s *DownlinkService) FindPickups(ctx context.Context, status string) ([]*po
 			if err := json.Unmarshal(v, &p); err != nil {
 				return err
 			}
-			if status == "" || p.Status == status {
+			if p.Status = pos.NormalizePickupStatus(p.Status); status == "" || p.Status == status {
 				out = append(out, &p)
 			}
 			return nil
@@ -72,5 +84,6 @@ func (s *DownlinkService) FindPickupByID(ctx context.Context, id string) (*pos.P
 	if err != nil {
 		return nil, err
 	}
+	p.Status = pos.NormalizePickupStatus(p.Status)
 	return &p, nil
 }

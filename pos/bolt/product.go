@@ -52,6 +52,29 @@ func (s *CatalogService) FindProductByBarcode(ctx context.Context, barcode strin
 	return p, err
 }
 
+// FindProductByScaleCode returns the product with a scale code (the item
+// code of a scale label; leading zeros do not matter). Codes: not_found.
+func (s *CatalogService) FindProductByScaleCode(ctx context.Context, code string) (*pos.Product, error) {
+	var p *pos.Product
+	err := s.db.bolt.View(func(tx *bbolt.Tx) (err error) {
+		p, err = findProductByScaleCode(tx, code)
+		return err
+	})
+	if err == nil && p == nil {
+		return nil, pos.Errorf(pos.CodeNotFound, "no product with scale code %q", code)
+	}
+	return p, err
+}
+
+// findProductByScaleCode reads the product of a scale code; nil when none.
+func findProductByScaleCode(tx *bbolt.Tx, code string) (*pos.Product, error) {
+	sku := tx.Bucket(bucketBarcodes).Get([]byte(scaleKey(code)))
+	if sku == nil {
+		return nil, nil
+	}
+	return findProduct(tx, string(sku))
+}
+
 // CountProducts returns the number of products.
 func (s *CatalogService) CountProducts(ctx context.Context) (n int, err error) {
 	err = s.db.bolt.View(func(tx *bbolt.Tx) error {
@@ -178,10 +201,10 @@ func (s *CatalogService) ImportProducts(ctx context.Context, items []pos.Product
 // stock when the import sets it (or a stock record of 0 for a new SKU).
 func putProduct(tx *bbolt.Tx, it *pos.ProductImport, now time.Time) (created bool, err error) {
 	barcodes := tx.Bucket(bucketBarcodes)
-	for i, b := range it.Barcodes {
-		if owner := barcodes.Get([]byte(pos.CanonicalBarcode(b))); owner != nil && string(owner) != it.SKU {
-			return false, &pos.Error{Code: pos.CodeConflict, Field: "barcodes[" + itoa(i) + "]",
-				Message: "barcode " + b + " belongs to SKU " + string(owner)}
+	for _, k := range indexKeys(&it.Product) {
+		if owner := barcodes.Get([]byte(k.key)); owner != nil && string(owner) != it.SKU {
+			return false, &pos.Error{Code: pos.CodeConflict, Field: k.field,
+				Message: k.what + " belongs to SKU " + string(owner)}
 		}
 	}
 	old, err := writeProduct(tx, &it.Product, now)
@@ -217,8 +240,8 @@ func writeProduct(tx *bbolt.Tx, in *pos.Product, now time.Time) (old *pos.Produc
 		}
 	}
 	barcodes := tx.Bucket(bucketBarcodes)
-	for _, b := range p.Barcodes {
-		if err := barcodes.Put([]byte(pos.CanonicalBarcode(b)), key); err != nil {
+	for _, k := range indexKeys(&p) {
+		if err := barcodes.Put([]byte(k.key), key); err != nil {
 			return nil, err
 		}
 	}
@@ -228,11 +251,36 @@ func writeProduct(tx *bbolt.Tx, in *pos.Product, now time.Time) (old *pos.Produc
 	return old, tx.Bucket(bucketSearch).Put(key, []byte(searchText(&p)))
 }
 
-// unindexBarcodes removes the barcodes of p that still point to it.
+// productKey is one entry of a product in the barcode index: a
+// canonical barcode, or its scale code under scaleKeyPrefix. field and
+// what name it in a conflict.
+type productKey struct{ key, field, what string }
+
+// scaleKeyPrefix keeps scale codes apart from barcodes in the barcode
+// index (barcodes are digits only), so the index needed no new bucket.
+const scaleKeyPrefix = "scale/"
+
+// scaleKey is the barcode-index key of a scale label's item code.
+func scaleKey(code string) string { return scaleKeyPrefix + pos.NormalizeScaleCode(code) }
+
+// indexKeys returns the keys of p in the barcode index.
+func indexKeys(p *pos.Product) []productKey {
+	keys := make([]productKey, 0, len(p.Barcodes)+1)
+	for i, b := range p.Barcodes {
+		keys = append(keys, productKey{pos.CanonicalBarcode(b), "barcodes[" + itoa(i) + "]", "barcode " + b})
+	}
+	if p.ScaleCode != "" {
+		keys = append(keys, productKey{scaleKey(p.ScaleCode), "scale_code", "scale code " + p.ScaleCode})
+	}
+	return keys
+}
+
+// unindexBarcodes removes the barcodes and scale code of p that still
+// point to it.
 func unindexBarcodes(tx *bbolt.Tx, p *pos.Product) error {
 	barcodes := tx.Bucket(bucketBarcodes)
-	for _, b := range p.Barcodes {
-		k := []byte(pos.CanonicalBarcode(b))
+	for _, pk := range indexKeys(p) {
+		k := []byte(pk.key)
 		if string(barcodes.Get(k)) != p.SKU {
 			continue
 		}

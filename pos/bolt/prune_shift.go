@@ -64,9 +64,11 @@ func (db *DB) closeAcked(tx *bbolt.Tx, shiftID string) bool {
 	return b == nil || b.Get(u64(seq)) == nil
 }
 
-// prunePickups deletes click & collect orders collected or cancelled
-// before olderThan: central has them, and the shop no longer needs them.
-// Their item versions stay, so a replayed message cannot bring them back.
+// prunePickups deletes click & collect orders that are over (collected,
+// no-show or cancelled, here or by central) and were created before
+// olderThan: central has them, and the shop no longer needs them. Their
+// item versions stay, so a replayed message cannot bring them back. A
+// final order holds no stock, so only its records go.
 func prunePickups(tx *bbolt.Tx, olderThan time.Time, after []byte) (int, []byte, error) {
 	var ids [][]byte
 	next, err := scanBatch(tx.Bucket(bucketPickups), after, func(k, v []byte) (bool, error) {
@@ -74,8 +76,10 @@ func prunePickups(tx *bbolt.Tx, olderThan time.Time, after []byte) (int, []byte,
 		if err := json.Unmarshal(v, &p); err != nil {
 			return true, err
 		}
-		done := p.Status == pos.PickupCollected || p.Status == pos.PickupCancelled
-		if done && p.CreatedAt.Before(olderThan) {
+		if err := mergeLocal(tx, &p); err != nil {
+			return true, err
+		}
+		if pos.PickupFinal(p.Status) && p.CreatedAt.Before(olderThan) {
 			ids = append(ids, bytes.Clone(k))
 		}
 		return false, nil
@@ -84,8 +88,10 @@ func prunePickups(tx *bbolt.Tx, olderThan time.Time, after []byte) (int, []byte,
 		return 0, nil, err
 	}
 	for _, id := range ids {
-		if err := tx.Bucket(bucketPickups).Delete(id); err != nil {
-			return 0, nil, err
+		for _, b := range [][]byte{bucketPickups, bucketPickupLocal, bucketPickupHolds} {
+			if err := tx.Bucket(b).Delete(id); err != nil {
+				return 0, nil, err
+			}
 		}
 	}
 	return len(ids), next, nil

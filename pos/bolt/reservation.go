@@ -194,6 +194,43 @@ func (s *ReservationService) FindReservationByShortCode(ctx context.Context, sho
 	return present(rec, s.db.Now()), nil
 }
 
+// FindActiveReservationByShortCode finds an active reservation by its
+// short code alone, for staff at a till (the caller has checked the
+// till's token). Codes: not_found (field code).
+func (s *ReservationService) FindActiveReservationByShortCode(ctx context.Context, shortCode string) (*pos.Reservation, error) {
+	var rec *reservationRecord
+	now := s.db.Now()
+	err := s.db.bolt.View(func(tx *bbolt.Tx) (err error) {
+		_, rec, err = findActiveByShortCode(tx, strings.TrimSpace(shortCode), now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	} else if rec == nil {
+		return nil, errNoReservation("code")
+	}
+	return present(rec, now), nil
+}
+
+// findActiveByShortCode looks an active reservation up in the short-code
+// index, which holds only active ones (a code is freed, or taken over,
+// when its reservation ends); nil when there is none active at now.
+func findActiveByShortCode(tx *bbolt.Tx, shortCode string, now time.Time) ([]byte, *reservationRecord, error) {
+	if !pos.IsShortCode(shortCode) {
+		return nil, nil, nil
+	}
+	key := tx.Bucket(bucketReservationShort).Get([]byte(shortCode))
+	if key == nil {
+		return nil, nil, nil
+	}
+	key = bytes.Clone(key)
+	rec, err := reservationByKey(tx, key)
+	if err != nil || rec == nil || !rec.Active(now) || rec.ShortCode != shortCode {
+		return nil, nil, err
+	}
+	return key, rec, nil
+}
+
 // phoneEndsWith compares a phone's last digits in constant time.
 func phoneEndsWith(phone, digits string) bool {
 	if len(digits) > len(phone) {

@@ -105,6 +105,15 @@ func TestSaleService_CreateReturn(t *testing.T) {
 		if p, _ := catalog.FindProductBySKU(ctx, "MILK"); p.Stock.OnHand != 101 {
 			t.Fatalf("OnHand=%d, want 101: a replayed return put stock back twice", p.Stock.OnHand)
 		}
+		// The approval is no part of the idempotency hash (no PIN is
+		// hashed): another manager's replay is the same return.
+		if _, err := bolt.NewAuthService(db).CreateCashier(ctx, "Vera", "8888", pos.RoleManager); err != nil {
+			t.Fatal(err)
+		}
+		req.Approval = &pos.Approval{Cashier: "vera", PIN: "8888"}
+		if again, created, err := s.CreateReturn(ctx, "", "r-norcpt", req); err != nil || created || again.ID != ret.ID {
+			t.Fatalf("replay by another manager: %+v created=%v err=%v", again, created, err)
+		}
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -70,7 +71,11 @@ func (s *SaleService) CreateSale(ctx context.Context, key string, req *pos.SaleR
 	if err := req.Validate(s.db.Currency); err != nil {
 		return nil, false, err
 	}
-	hash, err := requestHash(req)
+	approver, err := s.saleApprover(ctx, req)
+	if err != nil {
+		return nil, false, err
+	}
+	hash, err := requestHash(req.WithoutApproval())
 	if err != nil {
 		return nil, false, err
 	}
@@ -81,13 +86,64 @@ func (s *SaleService) CreateSale(ctx context.Context, key string, req *pos.SaleR
 	var sale *pos.Sale
 	var created bool
 	err = s.db.update(ctx, true, func(tx *bbolt.Tx) (err error) {
-		sale, created, err = s.createSale(tx, sess, id.String(), key, hash, req)
+		sale, created, err = s.createSale(tx, sess, saleIDs{id: id.String(), key: key, approver: approver}, hash, req)
 		return err
 	})
 	return sale, created, err
 }
 
-func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string, hash []byte, req *pos.SaleRequest) (*pos.Sale, bool, error) {
+// saleApprover checks the manager's approval a sale carries, before the
+// transaction (a wrong PIN counts against the manager even when the sale
+// fails later); nil when there is none. Codes: forbidden.
+func (s *SaleService) saleApprover(ctx context.Context, req *pos.SaleRequest) (*pos.Cashier, error) {
+	if req.Approval == nil {
+		return nil, nil
+	}
+	m, err := s.auth.CheckApproval(ctx, req.Approval)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// saleIDs are what a sale is made with besides its request.
+type saleIDs struct {
+	id, key  string
+	approver *pos.Cashier // a manager who approved, nil when none did
+	// own is stock held for this very sale besides a reservation it
+	// completes (a click & collect order it hands over): per SKU, it
+	// does not count against the sale. nil for a sale at the till.
+	own map[string]int64
+}
+
+// checkHolds refuses a sale that would take stock held for shoppers,
+// unless a manager approved it: then the sale records what it took. The
+// reservation the sale completes, and ids.own, hold stock for this buyer.
+func checkHolds(tx *bbolt.Tx, sale *pos.Sale, res *takenReservation, ids saleIDs) error {
+	own, err := dueHolds(tx, sale.CreatedAt)
+	if err != nil {
+		return err
+	}
+	for sku, n := range ids.own {
+		own[sku] += n
+	}
+	if res != nil {
+		own[res.rec.SKU] += res.rec.Qty
+	}
+	approver := ids.approver
+	overrides, err := pos.CheckReservedStock(sale.Lines, func(sku string) pos.Stock { return readStock(tx, sku) }, own)
+	if err == nil {
+		return nil
+	} else if approver == nil {
+		return err
+	}
+	sale.ReservedOverrides = overrides
+	sale.Approve(approver)
+	return nil
+}
+
+func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, ids saleIDs, hash []byte, req *pos.SaleRequest) (*pos.Sale, bool, error) {
+	id, key := ids.id, ids.key
 	k := idemKey(key)
 	if prev, err := checkKey(tx.Bucket(bucketSaleKeys), k, hash); err != nil {
 		return nil, false, err
@@ -100,7 +156,11 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string
 		return nil, false, err
 	}
 	now := s.db.Now().UTC()
-	res, priced, err := takeReservation(tx, req, now)
+	scanned, err := pos.ResolveBarcodes(req, s.db.ScaleFormat, barcodeLookup(tx), now)
+	if err != nil {
+		return nil, false, err
+	}
+	res, priced, err := takeReservation(tx, scanned, now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -115,6 +175,12 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string
 	lookup := func(sku string) (*pos.Product, error) { return findProduct(tx, sku) }
 	sale, err := pos.PriceSaleFor(priced, lookup, now, s.db.Currency, pct)
 	if err != nil {
+		return nil, false, err
+	}
+	if ids.approver != nil {
+		sale.ApproveTillOps(ids.approver)
+	}
+	if err := checkHolds(tx, sale, res, ids); err != nil {
 		return nil, false, err
 	}
 	loyalty, err := planLoyalty(tx, sale, cust, now)
@@ -141,6 +207,43 @@ func (s *SaleService) createSale(tx *bbolt.Tx, sess *pos.Session, id, key string
 	return sale, true, nil
 }
 
+// barcodeLookup finds the products of scanned codes in tx.
+func barcodeLookup(tx *bbolt.Tx) pos.BarcodeLookup {
+	return pos.BarcodeLookup{
+		ByBarcode: func(b string) (*pos.Product, error) {
+			sku := tx.Bucket(bucketBarcodes).Get([]byte(pos.CanonicalBarcode(b)))
+			if sku == nil {
+				return nil, nil
+			}
+			return findProduct(tx, string(sku))
+		},
+		ByScaleCode: func(code string) (*pos.Product, error) { return findProductByScaleCode(tx, code) },
+	}
+}
+
+// dueHolds sums, per SKU, the stock still held by reservations whose hold
+// has passed at now but that the sweeper (every 30 s, and after a night
+// off) has not released yet: they hold nothing any more, so the first
+// sales of the morning must not be refused for them. It only reads: the
+// expiry index is in time order, so on most sales it looks at one key.
+func dueHolds(tx *bbolt.Tx, now time.Time) (map[string]int64, error) {
+	due := map[string]int64{}
+	c := tx.Bucket(bucketReservationExpiry).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if len(k) < 8 || int64(binary.BigEndian.Uint64(k)) > now.UnixNano() {
+			break
+		}
+		rec, err := reservationByKey(tx, k[8:])
+		if err != nil {
+			return nil, err
+		}
+		if rec != nil && rec.Status == pos.ReservationActive {
+			due[rec.SKU] += rec.Qty
+		}
+	}
+	return due, nil
+}
+
 // takenReservation is the reservation a sale collects.
 type takenReservation struct {
 	key []byte
@@ -154,11 +257,19 @@ type takenReservation struct {
 // its own, and nothing when the till's lines already hold enough. The
 // request itself is not changed (a group member may run twice). Codes:
 // not_found, conflict (no longer active), both with field reservation_code.
+// The code may be the full one (the pickup QR) or the 6-digit short code
+// read out at the counter; a short code only ever names an active one.
 func takeReservation(tx *bbolt.Tx, req *pos.SaleRequest, now time.Time) (*takenReservation, *pos.SaleRequest, error) {
 	if req.ReservationCode == "" {
 		return nil, req, nil
 	}
-	key, rec, err := findReservation(tx, req.ReservationCode)
+	find := findReservation
+	if code := strings.TrimSpace(req.ReservationCode); pos.IsShortCode(code) {
+		find = func(tx *bbolt.Tx, _ string) ([]byte, *reservationRecord, error) {
+			return findActiveByShortCode(tx, code, now)
+		}
+	}
+	key, rec, err := find(tx, req.ReservationCode)
 	if err != nil {
 		return nil, nil, err
 	} else if rec == nil {

@@ -53,6 +53,7 @@ var migrations = []func(tx *bbolt.Tx, now time.Time) error{
 	migrateV6,
 	migrateV7,
 	migrateLoyalty,
+	migrateV8,
 }
 
 // SchemaVersion is the schema this build writes.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/storeedge/storeedge/pos"
@@ -104,6 +105,11 @@ func (g *generator) product(sku string, d *dept, it *item, b *brand) pos.Product
 		p.Promotions = []pos.Promotion{g.promotion(sku, price)}
 	}
 	p.StockSet, p.OnHand = true, g.stock(d.unit)
+	if d.unit == pos.UnitGram {
+		// What the shop's scales print in their labels: the SKU's number,
+		// so a demo label for DEMO-0042 is 20 00042 wwwww k.
+		p.ScaleCode = strings.TrimPrefix(sku, "DEMO-")
+	}
 	g.reviews(&p.Product)
 	p.Normalize()
 	return p

@@ -141,6 +141,9 @@ func checkContents(t *testing.T, items []pos.ProductImport) {
 		}
 		if p.Unit == pos.UnitGram {
 			weighed++
+			if !pos.ValidScaleCode(p.ScaleCode) { // so `make run` can show a scale label
+				t.Fatalf("%s is weighed without a scale code", p.SKU)
+			}
 		}
 		if len(p.Promotions) > 0 {
 			promos++

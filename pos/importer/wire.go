@@ -17,6 +17,7 @@ type wireProduct struct {
 	NameEn      string          `json:"name_en"`
 	Description string          `json:"description"`
 	Barcodes    []string        `json:"barcodes"`
+	ScaleCode   string          `json:"scale_code"`
 	Category    string          `json:"category"`
 	Unit        string          `json:"unit"`
 	VATRate     json.RawMessage `json:"vat_rate"`
@@ -57,7 +58,7 @@ type wireStock struct {
 func (w *wireProduct) product(d Defaults) (pos.ProductImport, *pos.Error) {
 	p := pos.ProductImport{Product: pos.Product{
 		SKU: w.SKU, Name: w.Name, NameEn: w.NameEn, Description: w.Description,
-		Barcodes: w.Barcodes, Category: w.Category, Unit: pos.Unit(w.Unit),
+		Barcodes: w.Barcodes, ScaleCode: w.ScaleCode, Category: w.Category, Unit: pos.Unit(w.Unit),
 		Specs: w.Specs, Images: w.Images, Currency: w.Currency, UpdatedAt: d.Now.UTC(),
 	}}
 	if p.Currency == "" {

@@ -15,6 +15,8 @@ type CatalogService struct {
 	FindProductsFn         func(ctx context.Context, f pos.ProductFilter) ([]*pos.Product, string, error)
 	ImportProductsFn       func(ctx context.Context, items []pos.ProductImport) (pos.ImportResult, error)
 	CountProductsFn        func(ctx context.Context) (int, error)
+
+	FindProductByScaleCodeFn func(ctx context.Context, code string) (*pos.Product, error)
 }
 
 // FindProductBySKU calls FindProductBySKUFn.
@@ -40,4 +42,9 @@ func (s *CatalogService) ImportProducts(ctx context.Context, items []pos.Product
 // CountProducts calls CountProductsFn.
 func (s *CatalogService) CountProducts(ctx context.Context) (int, error) {
 	return s.CountProductsFn(ctx)
+}
+
+// FindProductByScaleCode calls FindProductByScaleCodeFn.
+func (s *CatalogService) FindProductByScaleCode(ctx context.Context, code string) (*pos.Product, error) {
+	return s.FindProductByScaleCodeFn(ctx, code)
 }

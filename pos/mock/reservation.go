@@ -15,6 +15,8 @@ type ReservationService struct {
 	CancelReservationFn  func(ctx context.Context, code string) (*pos.Reservation, error)
 	ExpireReservationsFn func(ctx context.Context) (int, error)
 	CreateOrderFn        func(ctx context.Context, req *pos.OrderRequest) (*pos.Order, error)
+
+	FindActiveReservationByShortCodeFn func(ctx context.Context, shortCode string) (*pos.Reservation, error)
 }
 
 // CreateReservation calls CreateReservationFn.
@@ -40,4 +42,9 @@ func (s *ReservationService) ExpireReservations(ctx context.Context) (int, error
 // CreateOrder calls CreateOrderFn.
 func (s *ReservationService) CreateOrder(ctx context.Context, req *pos.OrderRequest) (*pos.Order, error) {
 	return s.CreateOrderFn(ctx, req)
+}
+
+// FindActiveReservationByShortCode calls FindActiveReservationByShortCodeFn.
+func (s *ReservationService) FindActiveReservationByShortCode(ctx context.Context, shortCode string) (*pos.Reservation, error) {
+	return s.FindActiveReservationByShortCodeFn(ctx, shortCode)
 }

@@ -28,13 +28,18 @@ type applyResult struct {
 	occupied       map[eventKey]string    // the id holding each place the batch names
 	seenConflict   map[string]bool        // epochs already in conflicts
 	byKey          map[eventKey]*incoming // fresh events by place
+	registered     []string               // customers registered at tills in this batch
+	moves          []watermarkMove        // how far each epoch's watermark moved
+	downlinks      []pos.Downlink         // new balances, committed, to publish
 }
 
 // apply stores a batch in one transaction: the store's row is locked first
 // (so one store's batches never interleave, whichever replica has them),
 // then each event is placed (stored, a duplicate, a conflict, an alias of
 // an id stored elsewhere, or quarantined), the new ones get their CRM
-// effects, and each epoch's watermark and digest are advanced.
+// effects, each epoch's watermark and digest are advanced, and the
+// customers whose counted balance moved get a customers downlink message
+// in the same transaction (see sendBalances).
 func (s *Server) apply(ctx context.Context, store string, events []incoming) (*applyResult, error) {
 	res := &applyResult{}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -48,7 +53,10 @@ func (s *Server) apply(ctx context.Context, store string, events []incoming) (*a
 		if err := res.write(ctx, tx); err != nil {
 			return err
 		}
-		return res.advance(ctx, tx, events)
+		if err := res.advance(ctx, tx, events); err != nil {
+			return err
+		}
+		return res.sendBalances(ctx, tx)
 	})
 	if err != nil {
 		return nil, err
@@ -161,11 +169,11 @@ func (r *applyResult) write(ctx context.Context, tx pgx.Tx) error {
 	if err := insertFills(ctx, tx, r.store, r.fills); err != nil {
 		return err
 	}
-	failed, err := applyEffects(ctx, tx, r.store, r.inserted)
+	failed, registered, err := applyEffects(ctx, tx, r.store, r.inserted)
 	if err != nil {
 		return err
 	}
-	r.effectFailures = len(failed)
+	r.effectFailures, r.registered = len(failed), registered
 	for _, f := range failed {
 		in := r.byKey[eventKey{f.e.StoreEpoch, int64(f.e.StoreSeq)}]
 		r.quarantine = append(r.quarantine, newQuarantine(r.store, in, f.reason, true))
@@ -227,11 +235,14 @@ func (r *applyResult) resolveClashes(ctx context.Context, tx pgx.Tx, clashed []*
 // advance moves the watermark of every epoch the batch names.
 func (r *applyResult) advance(ctx context.Context, tx pgx.Tx, events []incoming) error {
 	for _, epoch := range epochsOf(events) {
-		upto, digest, err := advanceWatermark(ctx, tx, r.store, epoch)
+		old, upto, digest, err := advanceWatermark(ctx, tx, r.store, epoch)
 		if err != nil {
 			return err
 		}
 		r.acks = append(r.acks, storesync.Ack{Store: r.store, Epoch: epoch, UptoSeq: upto, Digest: digest.String()})
+		if upto > old {
+			r.moves = append(r.moves, watermarkMove{epoch, int64(old), int64(upto)})
+		}
 	}
 	return nil
 }
@@ -320,8 +331,9 @@ const sqlPlaceIDs = `SELECT seq, id FROM (
 ORDER BY seq`
 
 // advanceWatermark locks the (store, epoch) watermark row, creating it if
-// needed, advances it and its digest, and returns both.
-func advanceWatermark(ctx context.Context, tx pgx.Tx, store, epoch string) (uint64, pos.ChainDigest, error) {
+// needed, advances it and its digest, and returns where it was, where it
+// is now and the digest.
+func advanceWatermark(ctx context.Context, tx pgx.Tx, store, epoch string) (uint64, uint64, pos.ChainDigest, error) {
 	var digest pos.ChainDigest
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO watermarks (store, epoch, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, store, epoch, digest[:])
@@ -329,21 +341,21 @@ func advanceWatermark(ctx context.Context, tx pgx.Tx, store, epoch string) (uint
 	br := tx.SendBatch(ctx, b)
 	if _, err := br.Exec(); err != nil {
 		br.Close()
-		return 0, digest, err
+		return 0, 0, digest, err
 	}
 	var old int64
 	var stored []byte
 	if err := br.QueryRow().Scan(&old, &stored); err != nil {
 		br.Close()
-		return 0, digest, err
+		return 0, 0, digest, err
 	}
 	if err := br.Close(); err != nil {
-		return 0, digest, err
+		return 0, 0, digest, err
 	}
 	upto := old
 	err := tx.QueryRow(ctx, sqlAdvanceWatermark, store, epoch, old).Scan(&upto)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return 0, digest, err
+		return 0, 0, digest, err
 	}
 	from := old
 	if len(stored) == len(digest) {
@@ -352,13 +364,13 @@ func advanceWatermark(ctx context.Context, tx pgx.Tx, store, epoch string) (uint
 		from = 0 // a watermark from before digests: fold from the start once
 	}
 	if upto == from && len(stored) == len(digest) {
-		return uint64(upto), digest, nil
+		return uint64(old), uint64(upto), digest, nil
 	}
 	if digest, err = foldDigest(ctx, tx, store, epoch, digest, from, upto); err != nil {
-		return 0, digest, err
+		return 0, 0, digest, err
 	}
 	_, err = tx.Exec(ctx, `UPDATE watermarks SET digest = $3 WHERE store = $1 AND epoch = $2`, store, epoch, digest[:])
-	return uint64(upto), digest, err
+	return uint64(old), uint64(upto), digest, err
 }
 
 // foldDigest extends d (the digest at from) over the ids at from+1..upto.

@@ -223,3 +223,41 @@ func TestApply_SameIDNewSeq(t *testing.T) {
 		t.Fatalf("digest %s, want %s (the same ids)", got, want)
 	}
 }
+
+// A prepaid click & collect order is handed over as a sale paid online,
+// and its return refunds online: the office sees both apart from the
+// drawer's cash and the card terminal's.
+func TestApply_OnlinePickup(t *testing.T) {
+	h := newHarness(t)
+	h.startCentral(t)
+	s := newShop("s1")
+	line := saleLine(1, "A1", 2, 12990)
+	sale := pos.Sale{ID: "sale-online", ReceiptNo: 1, StoreID: s.store, TerminalID: "till-1", CashierID: "c1",
+		CashierName: "Anna", ShiftID: "shift-1", Lines: []pos.SaleLine{line}, Total: line.Total, Discount: pos.M(0, "RUB"),
+		Payments: []pos.Payment{{Method: pos.PaymentOnline, Amount: line.Total}}, Change: pos.M(0, "RUB"),
+		PickupID: "order-7", CreatedAt: time.Now().UTC()}
+	s.add(t, pos.EventSaleCompleted, &sale)
+	ret := pos.Return{ID: "r-online", SaleID: sale.ID, ReceiptNo: 2, StoreID: "s1", TerminalID: "till-1", CashierID: "c1",
+		CashierName: "Anna", ShiftID: "shift-1",
+		Lines: []pos.ReturnLine{{SaleLineNo: 1, SKU: "A1", Name: "Item A1", Qty: 1, Amount: pos.M(12990, "RUB"), VATRate: 20, VAT: pos.M(2165, "RUB")}},
+		Total: pos.M(12990, "RUB"), Refunds: []pos.Payment{{Method: pos.PaymentOnline, Amount: pos.M(12990, "RUB")}}, CreatedAt: time.Now().UTC()}
+	s.add(t, pos.EventSaleReturned, &ret)
+	h.publish(t, s.store, s.batch(1, 2))
+	h.acks.wait(t, s.store, s.epoch, 2, 1)
+
+	var online, cash, card int64
+	var pickup string
+	if err := h.db.QueryRow(t.Context(), `SELECT paid_online, paid_cash, paid_card, pickup_id FROM sales WHERE id = 'sale-online'`).
+		Scan(&online, &cash, &card, &pickup); err != nil {
+		t.Fatal(err)
+	}
+	if online != 25980 || cash != 0 || card != 0 || pickup != "order-7" {
+		t.Fatalf("sale row: online %d cash %d card %d pickup %q", online, cash, card, pickup)
+	}
+	if got := h.count(t, `SELECT refund_online FROM returns WHERE id = 'r-online'`); got != 12990 {
+		t.Fatalf("refund_online=%d, want 12990", got)
+	}
+	if got := h.count(t, `SELECT count(*) FROM quarantine`); got != 0 {
+		t.Fatalf("%d events quarantined", got)
+	}
+}

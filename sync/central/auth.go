@@ -34,6 +34,7 @@ const (
 	actReadStore    action = "stores.read"   // GET /api/v1/stores/{store}
 	actPullDownlink action = "downlink.pull" // GET /api/v1/stores/{store}/downlink
 	actPostDownlink action = "downlink.post" // POST /api/v1/downlink
+	actReadLoyalty  action = "loyalty.read"  // GET /api/v1/customers/{id}/loyalty
 )
 
 // reach is how far a role's permission for an action goes.
@@ -47,8 +48,8 @@ const (
 // permissions is the one place that says who may do what on the HTTP API.
 // An action a role does not list is forbidden to it.
 var permissions = map[Role]map[action]reach{
-	RoleAdmin:  {actListStores: anyStore, actReadStore: anyStore, actPullDownlink: anyStore, actPostDownlink: anyStore},
-	RoleViewer: {actListStores: anyStore, actReadStore: anyStore, actPullDownlink: anyStore},
+	RoleAdmin:  {actListStores: anyStore, actReadStore: anyStore, actPullDownlink: anyStore, actPostDownlink: anyStore, actReadLoyalty: anyStore},
+	RoleViewer: {actListStores: anyStore, actReadStore: anyStore, actPullDownlink: anyStore, actReadLoyalty: anyStore},
 	RoleShop:   {actReadStore: ownStore, actPullDownlink: ownStore},
 }
 

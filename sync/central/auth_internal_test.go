@@ -6,7 +6,7 @@ import (
 )
 
 // allActions is every action a route is guarded with.
-var allActions = []action{actListStores, actReadStore, actPullDownlink, actPostDownlink}
+var allActions = []action{actListStores, actReadStore, actPullDownlink, actPostDownlink, actReadLoyalty}
 
 func TestCaller_May(t *testing.T) {
 	admin, viewer := caller{role: RoleAdmin, name: "a"}, caller{role: RoleViewer, name: "v"}

@@ -53,6 +53,9 @@ func (s *Server) handleBatch(m message) {
 	for _, c := range res.conflicts {
 		s.publishConflict(c)
 	}
+	for _, d := range res.downlinks {
+		s.publishDownlink("", d) // new balances, chain-wide
+	}
 	if s.hook != nil {
 		s.hook.enqueue(res.inserted)
 	}

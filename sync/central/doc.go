@@ -1,7 +1,8 @@
 // Package central is the central office receiver behind `storeedge central`.
 // It consumes the shops' CloudEvents batches from MQTT, stores them in
 // PostgreSQL exactly once, keeps tables a CRM can query with plain SQL
-// (sales, returns, closed shifts, shops), acknowledges each shop's
+// (sales, returns, closed shifts, shops, customers and their loyalty
+// ledger), acknowledges each shop's
 // gap-free watermark after its commit, and serves an HTTP API that lists
 // shops and publishes downlink messages (and lets shops pull them).
 //
@@ -18,7 +19,11 @@
 // the watermark row of each (store, epoch) is locked and advanced over the
 // contiguous run of stored sequences. Only after COMMIT is the ack published
 // (retained, QoS 1), even for a batch of duplicates, because the shop may
-// have missed the previous ack. Several replicas share the load through an
+// have missed the previous ack. Loyalty events go to loyalty_ledger in the
+// same transaction; when a watermark moves over a customer's rows, that
+// transaction also writes the customer's new balance as a chain-wide
+// customers message (balance.go), published after COMMIT like the ack.
+// Several replicas share the load through an
 // MQTT shared subscription; they agree because the watermark lives in
 // PostgreSQL and every batch of a store first locks that store's row.
 //

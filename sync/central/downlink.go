@@ -49,14 +49,21 @@ func (s *Server) handlePostDownlink(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	items, _ := json.Marshal(req.Items) // compact: RawMessages are valid JSON
-	version, err := s.insertDownlink(r.Context(), req.Store, req.Stream, items)
+	var d pos.Downlink
+	if req.Stream == pos.StreamCustomers {
+		d, err = s.postCustomers(r.Context(), req)
+	} else {
+		items, _ := json.Marshal(req.Items) // compact: RawMessages are valid JSON
+		d = pos.Downlink{Stream: req.Stream, Items: req.Items}
+		d.Version, err = s.insertDownlink(r.Context(), req.Store, req.Stream, items)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	version := d.Version
 	s.metrics.downlinkPosted.Inc()
-	s.publishDownlink(req.Store, pos.Downlink{Stream: req.Stream, Version: version, Items: req.Items})
+	s.publishDownlink(req.Store, d)
 	out := DownlinkCreated{Stream: req.Stream, Version: version}
 	if req.Store != "" {
 		out.Store = &req.Store
@@ -111,7 +118,7 @@ func (req *DownlinkRequest) Validate() error {
 func (s *Server) insertDownlink(ctx context.Context, store, stream string, items []byte) (uint64, error) {
 	var version int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, hashtext($2))", int32(downlinkLockKey), stream); err != nil {
+		if err := lockStream(ctx, tx, stream); err != nil {
 			return err
 		}
 		var target *string

@@ -187,7 +187,9 @@ func TestDownlink_PullShape(t *testing.T) {
 		t.Fatalf("POST: %d %s", code, b)
 	}
 	for _, tc := range []struct{ query, want string }{
-		{"stream=customers", `{"stream":"customers","head":1,"messages":[{"stream":"customers","version":1,"items":[{"id":"c1","name":"\u003cb\u003eA \u0026 B\u003c/b\u003e","phone":"+79161234567"}]}],"more":false}` + "\n"},
+		// A customers item goes down as central's profile with its balance
+		// (customer.go), so it has loyalty_points and discount_percent.
+		{"stream=customers", `{"stream":"customers","head":1,"messages":[{"stream":"customers","version":1,"items":[{"id":"c1","name":"\u003cb\u003eA \u0026 B\u003c/b\u003e","phone":"+79161234567","loyalty_points":0,"discount_percent":0}]}],"more":false}` + "\n"},
 		{"stream=customers&since=1", `{"stream":"customers","head":1,"messages":[],"more":false}` + "\n"},
 		{"stream=catalog", `{"stream":"catalog","head":0,"messages":[],"more":false}` + "\n"},
 	} {

@@ -21,7 +21,10 @@ type effects struct {
 	returns     []returnRow
 	returnLines []returnLineRow
 	shifts      []shiftRow
-	byTable     [3][]*pos.Event // the events behind each table's rows
+	ledger      []ledgerRow
+	customers   []customerRow
+	registered  []string        // ids of customers registered at tills
+	byTable     [5][]*pos.Event // the events behind each table's rows
 }
 
 // failure is a stored event whose business rows central could not write:
@@ -32,19 +35,22 @@ type failure struct {
 }
 
 // tables are the CRM tables, in the order effects writes them.
-var tables = [3]struct {
+var tables = [5]struct {
 	sql  string
 	rows func(fx *effects) []any
 }{
 	{sqlInsertSales, func(fx *effects) []any { return []any{fx.sales, fx.saleLines} }},
 	{sqlInsertReturns, func(fx *effects) []any { return []any{fx.returns, fx.returnLines} }},
 	{sqlInsertShifts, func(fx *effects) []any { return []any{fx.shifts} }},
+	{sqlInsertLedger, func(fx *effects) []any { return []any{fx.ledger} }},
+	{sqlInsertCustomers, func(fx *effects) []any { return []any{fx.customers} }},
 }
 
 // applyEffects writes the CRM rows of the inserted events and returns the
-// events whose rows could not be written, with why. Refusing the batch
-// instead would block the shop's whole sequence behind one event.
-func applyEffects(ctx context.Context, tx pgx.Tx, store string, inserted []*pos.Event) ([]failure, error) {
+// events whose rows could not be written, with why, and the customers
+// registered at tills. Refusing the batch instead would block the shop's
+// whole sequence behind one event.
+func applyEffects(ctx context.Context, tx pgx.Tx, store string, inserted []*pos.Event) ([]failure, []string, error) {
 	var fx effects
 	var failed []failure
 	for _, e := range inserted {
@@ -53,7 +59,7 @@ func applyEffects(ctx context.Context, tx pgx.Tx, store string, inserted []*pos.
 		}
 	}
 	more, err := fx.write(ctx, tx, store)
-	return append(failed, more...), err
+	return append(failed, more...), fx.registered, err
 }
 
 // add adds an event's rows, or says why it has none it should have.
@@ -66,6 +72,12 @@ func (fx *effects) add(store string, e *pos.Event) string {
 		t, reason = 1, fx.addReturn(store, e)
 	case pos.EventShiftClosed:
 		t, reason = 2, fx.addShift(store, e)
+	case pos.EventLoyaltyAccrued:
+		t, reason = 3, fx.addLedger(store, kindAccrued, e)
+	case pos.EventLoyaltyRedeemed:
+		t, reason = 3, fx.addLedger(store, kindRedeemed, e)
+	case pos.EventCustomerRegistered:
+		t, reason = 4, fx.addRegistration(store, e)
 	}
 	if t >= 0 && reason == "" {
 		fx.byTable[t] = append(fx.byTable[t], e)

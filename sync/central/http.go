@@ -64,6 +64,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/stores/{store}", s.guard(actReadStore, s.handleGetStore))
 	mux.Handle("GET /api/v1/stores/{store}/downlink", s.guard(actPullDownlink, s.handlePullDownlink))
 	mux.Handle("POST /api/v1/downlink", s.guard(actPostDownlink, s.handlePostDownlink))
+	mux.Handle("GET /api/v1/customers/{id}/loyalty", s.guard(actReadLoyalty, s.handleGetLoyalty))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, pos.Errorf(pos.CodeNotFound, "No such resource."))
 	})

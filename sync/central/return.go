@@ -8,24 +8,25 @@ import (
 
 // returnRow is a row of returns; its JSON names are the column names.
 type returnRow struct {
-	Store       string    `json:"store"`
-	ID          string    `json:"id"`
-	SaleID      *string   `json:"sale_id"`
-	Epoch       string    `json:"epoch"`
-	Seq         uint64    `json:"seq"`
-	EventID     string    `json:"event_id"`
-	ReceiptNo   int64     `json:"receipt_no"`
-	TerminalID  string    `json:"terminal_id"`
-	CashierID   string    `json:"cashier_id"`
-	CashierName string    `json:"cashier_name"`
-	ApprovedBy  *string   `json:"approved_by"`
-	ShiftID     string    `json:"shift_id"`
-	Reason      *string   `json:"reason"`
-	Currency    string    `json:"currency"`
-	Total       int64     `json:"total"`
-	RefundCash  int64     `json:"refund_cash"`
-	RefundCard  int64     `json:"refund_card"`
-	CreatedAt   time.Time `json:"created_at"`
+	Store        string    `json:"store"`
+	ID           string    `json:"id"`
+	SaleID       *string   `json:"sale_id"`
+	Epoch        string    `json:"epoch"`
+	Seq          uint64    `json:"seq"`
+	EventID      string    `json:"event_id"`
+	ReceiptNo    int64     `json:"receipt_no"`
+	TerminalID   string    `json:"terminal_id"`
+	CashierID    string    `json:"cashier_id"`
+	CashierName  string    `json:"cashier_name"`
+	ApprovedBy   *string   `json:"approved_by"`
+	ShiftID      string    `json:"shift_id"`
+	Reason       *string   `json:"reason"`
+	Currency     string    `json:"currency"`
+	Total        int64     `json:"total"`
+	RefundCash   int64     `json:"refund_cash"`
+	RefundCard   int64     `json:"refund_card"`
+	CreatedAt    time.Time `json:"created_at"`
+	RefundOnline int64     `json:"refund_online"`
 }
 
 // returnLineRow is a row of return_lines.
@@ -67,7 +68,8 @@ func (fx *effects) addReturn(store string, e *pos.Event) string {
 		Seq: e.StoreSeq, EventID: e.ID, ReceiptNo: r.ReceiptNo, TerminalID: text(r.TerminalID),
 		CashierID: text(r.CashierID), CashierName: text(r.CashierName), ApprovedBy: optText(r.ApprovedBy),
 		ShiftID: text(r.ShiftID), Reason: optText(r.Reason), Currency: text(r.Total.Currency),
-		Total: r.Total.Amount, RefundCash: r.RefundCash(), RefundCard: r.RefundCard(), CreatedAt: r.CreatedAt}
+		Total: r.Total.Amount, RefundCash: r.RefundCash(), RefundCard: r.RefundCard(), CreatedAt: r.CreatedAt,
+		RefundOnline: r.RefundOnline()}
 	fx.returns = append(fx.returns, row)
 	for i, l := range r.Lines {
 		fx.returnLines = append(fx.returnLines, returnLineRow{Store: store, ReturnID: row.ID, LineNo: i + 1,

@@ -28,6 +28,11 @@ type saleRow struct {
 	CustomerPhone *string   `json:"customer_phone"`
 	CustomerCard  *string   `json:"customer_card"`
 	CreatedAt     time.Time `json:"created_at"`
+	CustomerID    *string   `json:"customer_id"`
+	PointsPaid    int64     `json:"points_paid"`
+	PointsEarned  int64     `json:"points_earned"`
+	PaidOnline    int64     `json:"paid_online"`
+	PickupID      *string   `json:"pickup_id"`
 }
 
 // saleLineRow is a row of sale_lines.
@@ -72,7 +77,9 @@ func (fx *effects) addSale(store string, e *pos.Event) string {
 		ReceiptNo: s.ReceiptNo, TerminalID: text(s.TerminalID), CashierID: text(s.CashierID),
 		CashierName: text(s.CashierName), ShiftID: text(s.ShiftID), Currency: text(s.Total.Currency),
 		Total: s.Total.Amount, Discount: s.Discount.Amount, Change: s.Change.Amount,
-		PaidCash: s.CashPaid(), PaidCard: s.CardPaid(), CreatedAt: s.CreatedAt}
+		PaidCash: s.CashPaid(), PaidCard: s.CardPaid(), CreatedAt: s.CreatedAt,
+		CustomerID: optText(s.CustomerID), PointsPaid: s.PointsPaid, PointsEarned: s.PointsEarned,
+		PaidOnline: s.PaidWith(pos.PaymentOnline), PickupID: optText(s.PickupID)}
 	if s.Customer != nil {
 		row.CustomerPhone, row.CustomerCard = optText(s.Customer.Phone), optText(s.Customer.Card)
 	}
