@@ -216,6 +216,7 @@ func TestPOSScreen(t *testing.T) {
 		for expr, want := range map[string]string{
 			`StoreEdgePOS.fmtMoney(123450)`:                                     "1 234,50 ₽",
 			`StoreEdgePOS.fmtMoney(-5)`:                                         "-0,05 ₽",
+			`StoreEdgePOS.fmtMoney({amount: 123450, currency: 'UAH'})`:          "1 234,50 ₴",
 			`StoreEdgePOS.fmtMoney({amount: 900719925474099, currency: 'RUB'})`: "9 007 199 254 740,99 ₽",
 			`StoreEdgePOS.fmtTime('2026-12-04T17:44:00Z')`:                      "04.12.2026 20:44",
 			`StoreEdgePOS.t('cart.items', {n: 1})`:                              "1 товар",

@@ -127,29 +127,30 @@ function renderPickup() {
     acts.push(actionButton('pickup-no-show', 'pick.no_show', (b) => managerMove('no-show', b)));
     acts.push(actionButton('pickup-cancel', 'pick.cancel', (b) => managerMove('cancel', b), 'big danger'));
   }
-  box.replaceChildren(
+  box.replaceChildren(...[
     h('h3', null, t('pick.order_no', { no: p.order_no || p.id }), ' · ', h('span', { id: 'pickup-status', class: 'status-' + p.status, text: statusText(p.status) })),
     h('p', { class: 'muted', text: [c.name, c.phone, fmtTime(p.created_at)].filter(Boolean).join(' · ') }),
     h('table', { class: 'lines' }, h('tbody', null, itemsOf(p).map((it) => h('tr', null,
       h('td', null, it.name || it.sku, h('small', { text: fmtQty(it.unit || 'piece', it.qty) })),
-      h('td', { class: 'num', text: it.price ? fmtMoney(it.price) : '' }))))),
+      h('td', { class: 'num', text: it.amount || it.price ? fmtMoney(it.amount || it.price) : '' }))))),
     table(null, [row(t('report.total'), fmtMoney(p.total), 'strong'),
       row(t('pick.payment'), prepaid(p) ? t('pick.paid_online') : t('pick.pay_here'))]),
     prepaid(p) || !OPEN.includes(p.status) ? null : h('div', { class: 'row' },
       h('label', { class: 'grow' }, t('pay.tendered'), h('input', { id: 'pickup-cash', inputmode: 'decimal', placeholder: t('pay.exact') })),
       h('label', { class: 'grow' }, h('input', { id: 'pickup-by-card', type: 'checkbox' }), ' ', t('pay.card'))),
     h('div', { class: 'row' }, acts),
-    h('div', { id: 'pickup-receipt', class: 'receipt', hidden: true }));
+    h('div', { id: 'pickup-receipt', class: 'receipt', hidden: true }),
+  ].filter(Boolean));
 }
 
 async function move(action, btn) {
   clearError();
   await busy(btn, async () => {
     try {
-      current = await api('POST', '/api/v1/pickups/' + encodeURIComponent(current.id) + '/' + action, {});
+      current = await api('POST', '/api/v1/pickups/' + encodeURIComponent(current.id) + '/' + action);
       renderPickup();
       notice(t('pick.moved', { status: statusText(current.status) }));
-      refreshBadge();
+      loadList();
     } catch (e) {
       if (!e.handled) showError(e);
     }
@@ -173,14 +174,14 @@ async function collect(btn) {
     try {
       const res = await api('POST', '/api/v1/pickups/' + encodeURIComponent(p.id) + '/collect', body, { key: newKey() });
       const sale = res && res.lines ? res : res && res.sale;
-      current = Object.assign({}, p, { status: 'collected' });
+      current = (res && res.pickup) || Object.assign({}, p, { status: 'collected' });
       renderPickup();
       if (sale) {
         $('pickup-receipt').hidden = false;
         $('pickup-receipt').replaceChildren(h('h3', { text: t('receipt.title') + ' ' + sale.receipt_no }), ...receiptParts(sale));
       }
       notice(t('pick.collected'));
-      refreshBadge();
+      loadList();
     } catch (e) {
       if (!e.handled) showError(e, { payments: 'pickup-cash' });
     }
@@ -195,7 +196,7 @@ async function managerMove(action, btn) {
     try {
       current = await api('POST', '/api/v1/pickups/' + encodeURIComponent(current.id) + '/' + action, { approval });
       renderPickup();
-      refreshBadge();
+      loadList();
     } catch (e) {
       if (!e.handled) showError(e);
     }
