@@ -59,6 +59,8 @@ type Server struct {
 	// TillEnabled turns on the "till" role: login, sales, returns, shifts,
 	// products and the cashier screen under /pos/.
 	TillEnabled bool
+	// Screen configures the cashier screen (language, time zone, scanner).
+	Screen ScreenConfig
 
 	// Logger receives one debug line per request and every internal error.
 	Logger *slog.Logger

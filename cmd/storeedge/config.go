@@ -55,6 +55,7 @@ type Config struct {
 	Tags    TagsConfig
 	Scale   ScaleConfig
 	Shop    ShopConfig
+	Till    TillConfig
 
 	// ConfigFile is the YAML file that was read, "" if none.
 	ConfigFile string
@@ -125,7 +126,15 @@ func (s ScaleConfig) Format() pos.ScaleFormat {
 
 // ShopConfig describes the shop itself (keys shop.*).
 type ShopConfig struct {
-	Country string // ISO 3166-1 alpha-2 of shoppers' phones; "" = from the currency
+	Country  string // ISO 3166-1 alpha-2 of shoppers' phones; "" = from the currency
+	Language string // default language of the cashier screen: ru, uk or en
+	TimeZone string // IANA zone the cashier screen shows dates in
+}
+
+// TillConfig tunes the cashier screen (keys till.*).
+type TillConfig struct {
+	ScannerGap       time.Duration // longest pause between two keys of a scanner's burst
+	ScannerMinLength int           // shortest code a scanner sends
 }
 
 // PhoneRegion is the country shoppers' phones must belong to: shop.country,
@@ -185,6 +194,8 @@ func DefaultConfig() *Config {
 			AnonymousMaxGrams: pos.DefaultAnonymousMaxGrams, AnonymousStockShare: pos.DefaultAnonymousStockShare},
 		Pickups: PickupsConfig{NoShowDays: 7},
 		Tags:    TagsConfig{QRLevel: "M"},
+		Shop:    ShopConfig{Language: edge.DefaultScreenLanguage, TimeZone: edge.DefaultScreenTimeZone},
+		Till:    TillConfig{ScannerGap: edge.DefaultScannerGap, ScannerMinLength: edge.DefaultScannerMinLength},
 		Scale:   ScaleConfig{Prefixes: pos.DefaultScaleFormat().Prefixes, Layout: pos.DefaultScaleLayout},
 		Sync:    SyncConfig{BatchEvents: 500, BatchBytes: 64 << 10, Window: 8, AckTimeout: 30 * time.Second},
 		origins: make(map[string]configOrigin),

@@ -87,6 +87,10 @@ var configKeys = []configKey{
 	{"shopper.anonymous_stock_share", "", "percent of a SKU's stock (not held by others) that reservations without a customer token may hold together", false, func(c *Config) any { return &c.Shopper.AnonymousStockShare }, checkInt(1, 100)},
 	{"pickups.no_show_days", "", "days a ready click & collect order waits for its customer before its stock is released (no-show)", false, func(c *Config) any { return &c.Pickups.NoShowDays }, checkInt(1, 365)},
 	{"shop.country", "CC", "country of shoppers' phones (ISO 3166-1 alpha-2); empty = from currency (RUB: RU, UAH: UA, else RU)", false, func(c *Config) any { return &c.Shop.Country }, checkCountry},
+	{"shop.language", "LANG", "default language of the cashier screen: ru, uk or en (a till may pick another)", false, func(c *Config) any { return &c.Shop.Language }, checkOneOf(edge.ScreenLanguages...)},
+	{"shop.timezone", "ZONE", "IANA time zone the cashier screen shows dates in, e.g. Europe/Moscow or Europe/Kyiv", false, func(c *Config) any { return &c.Shop.TimeZone }, checkTimeZone},
+	{"till.scanner_gap", "", "longest pause between two keys of a barcode scanner's burst", false, func(c *Config) any { return &c.Till.ScannerGap }, checkDuration(5*time.Millisecond, time.Second)},
+	{"till.scanner_min_length", "", "shortest code a barcode scanner sends; shorter bursts are typing", false, func(c *Config) any { return &c.Till.ScannerMinLength }, checkInt(3, 64)},
 	{"scale.prefixes", "LIST", "values of the scale label's prefix digits (P), comma-separated, e.g. 20,21,...,29", false, func(c *Config) any { return &c.Scale.Prefixes }, nil},
 	{"scale.layout", "LAYOUT", "scale label EAN-13 layout: P prefix, C item code, W grams or V price in minor units, X ignored, K check digit", false, func(c *Config) any { return &c.Scale.Layout }, nil},
 	{"tags.qr_level", "LEVEL", "QR error correction of price tags: L, M, Q or H", false, func(c *Config) any { return &c.Tags.QRLevel }, checkOneOf("L", "M", "Q", "H")},
@@ -105,6 +109,19 @@ func checkTokenKey(p any) error {
 func checkCountry(p any) error {
 	if s := *p.(*string); s != "" && !edge.ValidPhoneRegion(s) {
 		return fmt.Errorf("want a country code such as RU or UA (ISO 3166-1 alpha-2, capitals), not %q", s)
+	}
+	return nil
+}
+
+// checkTimeZone wants an IANA zone name the server knows, so that a typo
+// is caught at start rather than shown as wrong times at the till.
+func checkTimeZone(p any) error {
+	s := *p.(*string)
+	if s == "" || s == "Local" {
+		return fmt.Errorf("want an IANA zone such as Europe/Moscow, not %q", s)
+	}
+	if _, err := time.LoadLocation(s); err != nil {
+		return fmt.Errorf("unknown time zone %q", s)
 	}
 	return nil
 }

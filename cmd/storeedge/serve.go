@@ -141,6 +141,8 @@ func (s *server) newHTTP() *edge.Server {
 	h.BodyLimit, h.Concurrency = int(c.HTTP.BodyLimit), c.HTTP.Concurrency
 	h.ReadTimeout, h.WriteTimeout, h.IdleTimeout = c.HTTP.ReadTimeout, c.HTTP.WriteTimeout, c.HTTP.IdleTimeout
 	h.RequestTimeout, h.LoginRate, h.TillEnabled = c.HTTP.RequestTimeout, c.HTTP.LoginRate, c.HasRole(RoleTill)
+	h.Screen = edge.ScreenConfig{Language: c.Shop.Language, TimeZone: c.Shop.TimeZone,
+		ScannerGap: c.Till.ScannerGap, ScannerMinLength: c.Till.ScannerMinLength}
 	h.Logger = s.logger.With("component", "http")
 	h.ScaleFormat = c.Scale.Format()
 	h.Ready = s.db.Ready
