@@ -9,7 +9,7 @@ DATA     ?= ./data
 LISTEN   ?= 127.0.0.1:8080
 PKG      := ./cmd/storeedge
 
-.PHONY: all build build-arm run test test-short bench torture tools lint fmt vet deps clean
+.PHONY: all build build-arm run test test-short bench torture screens tools lint fmt vet deps clean
 
 all: lint test build
 
@@ -47,6 +47,11 @@ torture: tools
 	@bash -o pipefail -c 'STOREEDGE_POWERCUT_CUTS=$${STOREEDGE_POWERCUT_CUTS:-100} STOREEDGE_POWERCUT_OPS=$${STOREEDGE_POWERCUT_OPS:-10} \
 		$(GO) test -run "^TestPowerCut" -count=1 -timeout 60m -v $(PKG)/ 2>&1 | \
 		grep -E "^(=== RUN|\s*--- |PASS|FAIL|ok|panic)|powercut_test|outage_test|crash_test.go:[0-9]+: "'
+
+## screens: walk the cashier screen in headless Chromium and save its
+## pictures in docs/screens (make test takes them into a temporary directory)
+screens: tools
+	STOREEDGE_SCREENS=1 $(GO) test -run '^TestPOSScreen$$' -count=1 $(PKG)/
 
 ## tools: what the integration tests run against (apt-get as root)
 tools:

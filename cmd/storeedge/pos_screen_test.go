@@ -17,9 +17,18 @@ import (
 	"github.com/storeedge/storeedge/sync/synctest"
 )
 
-// screensDir is where TestPOSScreen saves the cashier screen's pictures:
-// docs/screens, so the pictures in the docs are what the screen shows.
-const screensDir = "../../docs/screens"
+// docScreens is where `make screens` (STOREEDGE_SCREENS=1) has
+// TestPOSScreen save the cashier screen's pictures, so the pictures in the
+// docs are what the screen shows. Other runs take the same pictures into a
+// temporary directory: a test run does not leave the docs modified.
+const docScreens = "../../docs/screens"
+
+func screensDir(t *testing.T) string {
+	if os.Getenv("STOREEDGE_SCREENS") == "1" {
+		return docScreens
+	}
+	return t.TempDir()
+}
 
 // dateRU is a moment as the Russian screen shows it: 04.12.2026 20:44.
 var dateRU = regexp.MustCompile(`\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}`)
@@ -31,6 +40,7 @@ var receiptsRU = regexp.MustCompile(`(^|\D)(1 чек|[2-4] чека|([5-9]|1\d) 
 type screen struct {
 	t   *testing.T
 	ctx context.Context
+	dir string // where shot saves
 }
 
 // newScreen starts Chromium at a till's size (1280×800). Without Chromium
@@ -48,12 +58,12 @@ func newScreen(t *testing.T) *screen {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 		t.Fatal(err)
 	}
-	return &screen{t: t, ctx: ctx}
+	return &screen{t: t, ctx: ctx, dir: screensDir(t)}
 }
 
 // with returns the screen for a subtest, so that its failures end the
 // subtest and not its parent.
-func (s *screen) with(t *testing.T) *screen { return &screen{t: t, ctx: s.ctx} }
+func (s *screen) with(t *testing.T) *screen { return &screen{t: t, ctx: s.ctx, dir: s.dir} }
 
 // do runs actions, failing the test with what step it was.
 func (s *screen) do(step string, actions ...chromedp.Action[chromedp.Void]) {
@@ -108,17 +118,17 @@ func (s *screen) scan(code string) {
 	s.do("scan "+code, chromedp.KeyEvent(code+"\r"))
 }
 
-// shot saves a full-page screenshot as docs/screens/name.
+// shot saves a full-page screenshot as name in s.dir.
 func (s *screen) shot(name string) {
 	s.t.Helper()
 	png, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100)) // 100: PNG; less is JPEG
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	if err := os.MkdirAll(screensDir, 0o755); err != nil {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		s.t.Fatal(err)
 	}
-	path := filepath.Join(screensDir, name)
+	path := filepath.Join(s.dir, name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		s.t.Fatal(err)
 	}
