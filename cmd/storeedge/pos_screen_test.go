@@ -177,8 +177,9 @@ func demoBarcode(t *testing.T, till *client, sku string) (string, string) {
 }
 
 // TestPOSScreen walks a cashier's shift at /pos/ in Russian in a real
-// headless Chromium against the real binary, with no broker (central is
-// unreachable all along): login with the PIN keypad, scanner bursts
+// headless Chromium against the real binary, syncing to a private
+// Mosquitto that goes down before the customer pays with points (no
+// central answers at all: the shop is offline throughout): login with the PIN keypad, scanner bursts
 // wherever focus is, a search followed by a scan that starts a fresh
 // query, the customer by phone, a sale paid partly with points, a
 // reservation by its short code, a return without a receipt approved with
@@ -189,7 +190,9 @@ func TestPOSScreen(t *testing.T) {
 		t.Skip("browser: not in -short")
 	}
 	dir := t.TempDir()
-	p := startServe(t, dir, "--demo")
+	broker := synctest.StartBroker(t)
+	serveArgs := []string{"--demo", "--broker", broker.URL, "--insecure-sync"}
+	p := startServe(t, dir, serveArgs...)
 	creds := posDemoCreds(t, dir)
 	api := demoClient(t, dir, p)
 	milk1, name1 := demoBarcode(t, api, "DEMO-0001")
@@ -207,7 +210,7 @@ func TestPOSScreen(t *testing.T) {
 			pos.Pickup{ID: "web-2", OrderNo: "W-2", Phone: "+79031112233", Name: "Олег Петров", CreatedAt: now,
 				Lines: []pos.PickupLine{{SKU: "DEMO-0009", Name: "Заказ 2", Qty: 1, Amount: pos.M(12990, "RUB")}}, Total: pos.M(12990, "RUB")}),
 		downlink(t, pos.StreamStock, 1, pos.RemoteStock{Store: "store-2", StoreName: "Тверская", SKU: "DEMO-0001", Available: 7, At: now.Add(-5 * time.Minute)}))
-	p = startServe(t, dir, "--demo")
+	p = startServe(t, dir, serveArgs...)
 	api = demoClient(t, dir, p)
 	s := newScreen(t)
 
@@ -322,6 +325,11 @@ func TestPOSScreen(t *testing.T) {
 		s.do("order", chromedp.Click(chromedp.ID("order-submit")))
 		s.waitJS("ordered", `document.getElementById('overlay').hidden && document.getElementById('notice').textContent.includes('оформлен')`)
 		s.clearScan()
+		// The broker goes down: points are burned offline, within what
+		// the shop knows of her balance and the day's cap.
+		waitConnected(t, api, true)
+		broker.Stop()
+		waitConnected(t, api, false)
 		s.waitJS("points field", `!document.getElementById('points-box').hidden`)
 		s.do("points to the max", chromedp.Click(chromedp.ID("points-max")))
 		total := s.text("total")
@@ -641,4 +649,22 @@ func scaleLabel(t *testing.T, api *client, grams int) (string, string) {
 func wrongPIN(pin string) string {
 	last := pin[len(pin)-1]
 	return pin[:len(pin)-1] + string('0'+(last-'0'+1)%10)
+}
+
+// waitConnected waits until the shop's sync status says connected (or
+// not) to the broker.
+func waitConnected(t *testing.T, c *client, want bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var st struct{ Connected bool }
+		c.must(t, 200, "GET", "/api/v1/sync/status", nil, nil, &st)
+		if st.Connected == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sync status connected=%v, want %v", st.Connected, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
