@@ -236,6 +236,9 @@ type TenderTotals struct {
 	// the shift (for returns: what is owed back to those payments). It is
 	// on the receipts but never in the drawer.
 	Online Money `json:"online"`
+	// Points is what loyalty points paid (for returns: given back as
+	// points), in money: on the receipts, never in the drawer.
+	Points Money `json:"points"`
 }
 
 // ReportVATLine is one VAT rate of a report; Net = sales − returns.
@@ -254,8 +257,8 @@ func (s *Shift) Report() *ShiftReport {
 	t := s.Totals
 	r := &ShiftReport{
 		Kind: "X", Shift: s, ReceiptCount: s.LastReceiptNo,
-		Sales:     TenderTotals{Count: t.Sales, Total: M(t.SalesTotal, cur), Cash: M(t.SalesCash, cur), Card: M(t.SalesCard, cur), Online: M(t.SalesOnline, cur)},
-		Returns:   TenderTotals{Count: t.Returns, Total: M(t.ReturnsTotal, cur), Cash: M(t.RefundsCash, cur), Card: M(t.RefundsCard, cur), Online: M(t.RefundsOnline, cur)},
+		Sales:     TenderTotals{Count: t.Sales, Total: M(t.SalesTotal, cur), Cash: M(t.SalesCash, cur), Card: M(t.SalesCard, cur), Online: M(t.SalesOnline, cur), Points: M(t.SalesPoints, cur)},
+		Returns:   TenderTotals{Count: t.Returns, Total: M(t.ReturnsTotal, cur), Cash: M(t.RefundsCash, cur), Card: M(t.RefundsCard, cur), Online: M(t.RefundsOnline, cur), Points: M(t.RefundsPoints, cur)},
 		Net:       M(t.SalesTotal-t.ReturnsTotal, cur),
 		Discounts: M(t.Discounts, cur),
 		CashIn:    M(t.CashIn, cur), CashOut: M(t.CashOut, cur),

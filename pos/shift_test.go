@@ -73,10 +73,10 @@ func TestShift_Report_X(t *testing.T) {
 	if got, want := r.ReceiptCount, int64(5); got != want { // 3 sales + 2 returns
 		t.Fatalf("ReceiptCount=%d, want %d", got, want)
 	}
-	if want := (pos.TenderTotals{Count: 3, Total: pos.M(96161, rub), Cash: pos.M(39571, rub), Card: pos.M(56590, rub), Online: pos.M(0, rub)}); r.Sales != want {
+	if want := (pos.TenderTotals{Count: 3, Total: pos.M(96161, rub), Cash: pos.M(39571, rub), Card: pos.M(56590, rub), Online: pos.M(0, rub), Points: pos.M(0, rub)}); r.Sales != want {
 		t.Fatalf("Sales=%+v, want %+v", r.Sales, want)
 	}
-	if want := (pos.TenderTotals{Count: 2, Total: pos.M(68890, rub), Cash: pos.M(18890, rub), Card: pos.M(50000, rub), Online: pos.M(0, rub)}); r.Returns != want {
+	if want := (pos.TenderTotals{Count: 2, Total: pos.M(68890, rub), Cash: pos.M(18890, rub), Card: pos.M(50000, rub), Online: pos.M(0, rub), Points: pos.M(0, rub)}); r.Returns != want {
 		t.Fatalf("Returns=%+v, want %+v", r.Returns, want)
 	}
 	for _, c := range []struct {
@@ -230,5 +230,23 @@ func TestCashMovementRequest_Validate(t *testing.T) {
 			}
 			wantError(t, err, pos.CodeValidationFailed, tt.field)
 		})
+	}
+}
+
+// Points and online money are on the report by tender, and never in the
+// drawer.
+func TestShift_Report_PointsOnline(t *testing.T) {
+	const rub = "RUB"
+	sh := &pos.Shift{ID: "s", OpeningFloat: pos.M(100000, rub)}
+	sh.Totals.AddSale(&pos.Sale{Total: pos.M(30000, rub), Discount: pos.M(0, rub), Payments: []pos.Payment{
+		{Method: pos.PaymentPoints, Amount: pos.M(10000, rub)}, {Method: pos.PaymentCash, Amount: pos.M(20000, rub)}}, Change: pos.M(0, rub)})
+	sh.Totals.AddSale(&pos.Sale{Total: pos.M(5000, rub), Discount: pos.M(0, rub), Payments: []pos.Payment{
+		{Method: pos.PaymentOnline, Amount: pos.M(5000, rub)}}, Change: pos.M(0, rub)})
+	r := sh.Report()
+	if r.Sales.Points.Amount != 10000 || r.Sales.Online.Amount != 5000 || r.Sales.Cash.Amount != 20000 {
+		t.Fatalf("sales %+v", r.Sales)
+	}
+	if r.ExpectedCash.Amount != 120000 {
+		t.Fatalf("expected cash %v, want the float and the cash sale only", r.ExpectedCash)
 	}
 }

@@ -540,7 +540,8 @@ func TestPOSScreen(t *testing.T) {
 		s.do("X report", chromedp.Click(chromedp.ID("x-report")))
 		s.waitJS("X report", `!document.getElementById('x-report-view').hidden`)
 		x := s.text("x-report-body")
-		if !strings.Contains(x, "X-отчёт") || !receiptsRU.MatchString(x) || !strings.Contains(x, "Изменения цены менеджером (1)") || !strings.Contains(x, "Сторно строк\t1") {
+		if !strings.Contains(x, "X-отчёт") || !receiptsRU.MatchString(x) || !strings.Contains(x, "Изменения цены менеджером (1)") || !strings.Contains(x, "Сторно строк\t1") ||
+			!strings.Contains(x, "Баллы\t") || !strings.Contains(x, "Оплачено онлайн\t") {
 			t.Fatalf("X report: %q", x)
 		}
 		s.shot("pos-x-report.png")

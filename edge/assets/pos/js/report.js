@@ -18,7 +18,8 @@ export function renderReport(rep) {
       tenderRow(t('report.count'), rep.sales.count, rep.returns.count, String),
       tenderRow(t('pay.cash'), rep.sales.cash, rep.returns.cash, fmtMoney),
       tenderRow(t('pay.card'), rep.sales.card, rep.returns.card, fmtMoney),
-      rep.sales.points ? tenderRow(t('pay.points'), rep.sales.points, rep.returns.points, fmtMoney) : null,
+      used(rep, 'points') ? tenderRow(t('pay.points'), rep.sales.points, rep.returns.points, fmtMoney) : null,
+      used(rep, 'online') ? tenderRow(t('pay.online'), rep.sales.online, rep.returns.online, fmtMoney) : null,
       tenderRow(t('report.total'), rep.sales.total, rep.returns.total, fmtMoney, 'strong'),
     ].filter(Boolean)),
     table(null, [
@@ -56,4 +57,11 @@ function drawerRows(rep, sh) {
       d < 0 ? 'bad' : d > 0 ? 'warn' : 'good'));
   }
   return rows;
+}
+
+// used reports whether the shift took or gave back any money by a tender
+// that most shifts never see (points, online), so its row is shown.
+function used(rep, tender) {
+  const amount = (m) => (m && m.amount) || 0;
+  return amount(rep.sales[tender]) !== 0 || amount(rep.returns[tender]) !== 0;
 }
