@@ -65,11 +65,36 @@ func newScreen(t *testing.T) *screen {
 // subtest and not its parent.
 func (s *screen) with(t *testing.T) *screen { return &screen{t: t, ctx: s.ctx, dir: s.dir} }
 
+// clickRow clicks a row of a list the screen re-renders as data comes
+// back (the pickups list refreshes after each move): a click that lands
+// between two renders finds its node gone, and is tried again, as a
+// cashier would tap again.
+func (s *screen) clickRow(step, css string) {
+	s.t.Helper()
+	var err error
+	for range 20 {
+		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+		err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css)))
+		cancel()
+		if err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("%s: %v", step, err)
+}
+
 // do runs actions, failing the test with what step it was.
 func (s *screen) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	s.t.Helper()
-	if err := chromedp.Do(s.ctx, actions...); err != nil {
-		s.t.Fatalf("%s: %v\nerror on screen: %q", step, err, s.js(`document.getElementById('error').hidden ? '' : document.getElementById('error').textContent`))
+	// A step that cannot happen (a button that never shows) fails the
+	// test saying which, instead of hanging it.
+	ctx, cancel := context.WithTimeout(s.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		s.t.Fatalf("%s: %v\nerror on screen: %q; overlay panel: %q", step, err,
+			s.js(`document.getElementById('error').hidden ? '' : document.getElementById('error').textContent`),
+			s.js(`document.getElementById('overlay').hidden ? '' : Array.from(document.getElementById('overlay').children).filter((c) => !c.hidden).map((c) => c.id).join(',')`))
 	}
 }
 
@@ -276,7 +301,7 @@ func TestPOSScreen(t *testing.T) {
 		s := s.with(t)
 		s.do("type a name", chromedp.SendKeys(chromedp.ID("scan"), "молоко"))
 		s.waitJS("search results", `document.querySelector('#results button.result[data-sku="DEMO-0001"]')`)
-		s.do("pick a result", chromedp.Click(chromedp.CSS(`#results button.result[data-sku="DEMO-0001"]`)))
+		s.clickRow("pick a result", `#results button.result[data-sku="DEMO-0001"]`)
 		s.waitJS("two of DEMO-0001", `(document.querySelector('#cart li[data-sku="DEMO-0001"] .n') || {}).textContent === '2'`)
 		s.scan(milk2) // focus is back in the scan box
 		s.waitJS("scanned after a pick", `document.querySelector('#cart li[data-sku="DEMO-0002"]')`)
@@ -316,7 +341,7 @@ func TestPOSScreen(t *testing.T) {
 		s.clearScan()
 		s.do("search", chromedp.SendKeys(chromedp.ID("scan"), "молоко"))
 		s.waitJS("results", `document.querySelector('#results li.result-row .info')`)
-		s.do("product card", chromedp.Click(chromedp.CSS(`#results li.result-row:first-child .info`)))
+		s.clickRow("product card", `#results li.result-row:first-child .info`)
 		s.waitJS("product panel", `!document.getElementById('product-panel').hidden && document.querySelectorAll('#product-elsewhere li').length`)
 		if got := s.text("product-elsewhere"); !strings.Contains(got, "Тверская") || !strings.Contains(got, "7 шт.") || !strings.Contains(got, "5 минут назад") {
 			t.Fatalf("stock elsewhere: %q", got)
@@ -330,6 +355,7 @@ func TestPOSScreen(t *testing.T) {
 		waitConnected(t, api, true)
 		broker.Stop()
 		waitConnected(t, api, false)
+		s.waitJS("the screen says the office is out of reach", `document.getElementById('sync').textContent.includes('офис недоступен')`)
 		s.waitJS("points field", `!document.getElementById('points-box').hidden`)
 		s.do("points to the max", chromedp.Click(chromedp.ID("points-max")))
 		total := s.text("total")
@@ -476,7 +502,7 @@ func TestPOSScreen(t *testing.T) {
 		s.waitJS("list", `document.querySelector('#pickup-list button[data-id="web-2"]')`)
 		s.shot("pos-pickups.png")
 		// Pay at pickup, not ready yet: refused, in Russian.
-		s.do("open W-2", chromedp.Click(chromedp.CSS(`#pickup-list button[data-id="web-2"]`)))
+		s.clickRow("open W-2", `#pickup-list button[data-id="web-2"]`)
 		s.waitJS("detail", `document.getElementById('pickup-collect')`)
 		s.do("collect too early", chromedp.Click(chromedp.ID("pickup-collect")))
 		s.waitJS("refused", `document.getElementById('error').dataset.code === 'pickup_not_ready'`)
@@ -496,7 +522,7 @@ func TestPOSScreen(t *testing.T) {
 		// Prepaid: ready, then handed over against the online payment.
 		s.do("orders", chromedp.Click(chromedp.CSS(`#pickup-filters button:first-child`)))
 		s.waitJS("list", `document.querySelector('#pickup-list button[data-id="web-1"]')`)
-		s.do("open W-1", chromedp.Click(chromedp.CSS(`#pickup-list button[data-id="web-1"]`)))
+		s.clickRow("open W-1", `#pickup-list button[data-id="web-1"]`)
 		s.waitJS("detail", `document.getElementById('pickup-ready')`)
 		s.do("ready", chromedp.Click(chromedp.ID("pickup-ready")))
 		s.waitJS("ready", `document.getElementById('pickup-status').className === 'status-ready'`)

@@ -1,7 +1,7 @@
 // The screen's state, shared by every module.
 
 export const TIMEOUT_MS = 20000;
-export const SYNC_POLL_MS = 30000;
+export const SYNC_POLL_MS = 5000; // a cashier sees within seconds that the office is out of reach
 export const PICKUP_POLL_MS = 60000;
 export const BARCODE_LENGTHS = [8, 12, 13];
 
