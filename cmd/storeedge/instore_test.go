@@ -143,6 +143,15 @@ func tagURLOf(t *testing.T, dir string, p *proc, sku string) string {
 
 // demoClient logs in with the demo shop's manager at till-1.
 func demoClient(t testing.TB, dir string, p *proc) *client {
+	vals := demoCreds(t, dir)
+	c := newClient(p.URL)
+	c.login(t, vals["TILL_1_TOKEN"], "boris", vals["BORIS_PIN"])
+	return c
+}
+
+// demoCreds reads the demo shop's tokens and PINs from the file serve
+// --demo writes beside the database.
+func demoCreds(t testing.TB, dir string) map[string]string {
 	creds, err := os.ReadFile(filepath.Join(dir, "demo-credentials.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -153,9 +162,7 @@ func demoClient(t testing.TB, dir string, p *proc) *client {
 			vals[k] = v
 		}
 	}
-	c := newClient(p.URL)
-	c.login(t, vals["TILL_1_TOKEN"], "boris", vals["BORIS_PIN"])
-	return c
+	return vals
 }
 
 // TestInstore_SamePrice checks that the price the shopper's page shows and

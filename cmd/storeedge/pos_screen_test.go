@@ -173,21 +173,6 @@ func (s *screen) errorShown() string {
 	return s.js(`document.getElementById('error').hidden ? '' : document.getElementById('error').textContent`)
 }
 
-// posDemoCreds reads the demo shop's tokens and PINs.
-func posDemoCreds(t *testing.T, dir string) map[string]string {
-	creds, err := os.ReadFile(filepath.Join(dir, "demo-credentials.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals := map[string]string{}
-	for _, line := range strings.Split(string(creds), "\n") {
-		if k, v, ok := strings.Cut(strings.Fields(line + " #")[0], "="); ok {
-			vals[k] = v
-		}
-	}
-	return vals
-}
-
 // demoBarcode returns a product's first barcode and name.
 func demoBarcode(t *testing.T, till *client, sku string) (string, string) {
 	var p struct {
@@ -218,7 +203,7 @@ func TestPOSScreen(t *testing.T) {
 	broker := synctest.StartBroker(t)
 	serveArgs := []string{"--demo", "--broker", broker.URL, "--insecure-sync"}
 	p := startServe(t, dir, serveArgs...)
-	creds := posDemoCreds(t, dir)
+	creds := demoCreds(t, dir)
 	api := demoClient(t, dir, p)
 	milk1, name1 := demoBarcode(t, api, "DEMO-0001")
 	milk2, name2 := demoBarcode(t, api, "DEMO-0002")

@@ -2,8 +2,6 @@ package main_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -186,19 +184,4 @@ func TestTillOps_Demo(t *testing.T) {
 			t.Fatalf("report %+v", report)
 		}
 	})
-}
-
-// demoCreds reads the demo shop's tokens and PINs.
-func demoCreds(t testing.TB, dir string) map[string]string {
-	creds, err := os.ReadFile(filepath.Join(dir, "demo-credentials.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals := map[string]string{}
-	for _, line := range strings.Split(string(creds), "\n") {
-		if k, v, ok := strings.Cut(strings.Fields(line + " #")[0], "="); ok {
-			vals[k] = v
-		}
-	}
-	return vals
 }
